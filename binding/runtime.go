@@ -1,0 +1,71 @@
+package binding
+
+// #include <stdlib.h>
+// #include "lx.h"
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"strings"
+)
+
+// SetNumThreads sets LibTorch's intra-op thread count for the whole process.
+func SetNumThreads(n int) error {
+	if n < 1 {
+		return fmt.Errorf("binding: thread count must be at least 1, got %d", n)
+	}
+	C.lx_set_num_threads(C.int(n))
+	return nil
+}
+
+// NumThreads returns LibTorch's intra-op thread count.
+func NumThreads() int { return int(C.lx_get_num_threads()) }
+
+// ManualSeed seeds LibTorch's default generator (dropout, NormalInit).
+func ManualSeed(seed uint64) { C.lx_manual_seed(C.uint64_t(seed)) }
+
+// RuntimeInfo describes the LibTorch build: version and parallel (OpenMP, MKL-DNN) settings.
+func RuntimeInfo() (string, error) {
+	var s *C.char
+	if err := takeErr("RuntimeInfo", C.lx_runtime_info(&s)); err != nil {
+		return "", err
+	}
+	defer C.lx_free_str(s)
+	return C.GoString(s), nil
+}
+
+// BLASLibrary returns the path of the BLAS library mapped into this process (libtorch loads
+// Debian's libblas.so.3 alternative: the reference netlib build is ~15x slower than
+// OpenBLAS), or an error when none is mapped.
+func BLASLibrary() (string, error) {
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		return "", fmt.Errorf("binding: reading the process map: %w", err)
+	}
+	var found []string
+	for _, line := range strings.Split(string(maps), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 6 {
+			continue
+		}
+		path := f[len(f)-1]
+		base := path[strings.LastIndex(path, "/")+1:]
+		if strings.HasPrefix(base, "libblas.so") || strings.HasPrefix(base, "libopenblas") {
+			found = append(found, path)
+		}
+	}
+	if len(found) == 0 {
+		return "", fmt.Errorf("binding: no BLAS library is mapped into this process")
+	}
+	// libblas.so.3 resolves through the alternatives system to the real provider's folder.
+	for _, p := range found {
+		if strings.HasPrefix(p[strings.LastIndex(p, "/")+1:], "libblas.so") {
+			return p, nil
+		}
+	}
+	return found[0], nil
+}
+
+// IsOpenBLAS reports whether the BLAS that serves libtorch is OpenBLAS.
+func IsOpenBLAS(path string) bool { return strings.Contains(strings.ToLower(path), "openblas") }

@@ -1,0 +1,101 @@
+/* C API of liblxmert_c: the only functions binding/ calls through cgo.
+ *
+ * Conventions: a tensor is an opaque at::Tensor* (the same handle gotorch wraps). Every function
+ * that can fail returns NULL on success or a malloc'd message that the caller frees with
+ * lx_free_str. Results come back through out-parameters and are new handles owned by the caller
+ * (free with lx_free). `grad` selects autograd recording for that call alone: libtorch's grad
+ * mode is thread-local and goroutines move between OS threads, so it is set inside each call. */
+#ifndef LXMERT_LX_H_
+#define LXMERT_LX_H_
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef void *lx_tensor;
+typedef char *lx_err;
+
+void lx_free(lx_tensor t);
+void lx_free_str(char *s);
+
+/* runtime */
+void lx_set_num_threads(int n);
+int lx_get_num_threads(void);
+void lx_manual_seed(uint64_t seed);
+lx_err lx_runtime_info(char **out); /* malloc'd; libtorch version and parallel info */
+
+/* creation and host copies; dtype codes are c10::ScalarType values (gotorch's Dtype constants) */
+lx_err lx_from_blob(const void *data, int dtype, const int64_t *shape, int ndim, lx_tensor *out);
+lx_err lx_copy_to(lx_tensor t, int dtype, void *dst, int64_t nbytes);
+lx_err lx_shape(lx_tensor t, int64_t *dims, int cap, int *ndim);
+lx_err lx_dtype(lx_tensor t, int *dtype);
+lx_err lx_numel(lx_tensor t, int64_t *n);
+lx_err lx_full(const int64_t *shape, int ndim, int dtype, double value, lx_tensor *out);
+lx_err lx_arange(int64_t n, int dtype, lx_tensor *out);
+lx_err lx_to_dtype(int grad, lx_tensor t, int dtype, lx_tensor *out);
+lx_err lx_clone(int grad, lx_tensor t, lx_tensor *out);
+lx_err lx_detach(lx_tensor t, lx_tensor *out);
+lx_err lx_requires_grad(lx_tensor t, int flag);
+lx_err lx_copy_(lx_tensor dst, lx_tensor src); /* in place, no grad: loading weights */
+lx_err lx_normal_(lx_tensor t, double mean, double std); /* in place, no grad: init */
+lx_err lx_fill_(lx_tensor t, double value);
+
+/* elementwise and reductions; reduction: 0 none, 1 mean, 2 sum */
+lx_err lx_binary(int grad, int op, lx_tensor a, lx_tensor b, lx_tensor *out); /* 0 add 1 sub 2 mul 3 div */
+lx_err lx_scalar(int grad, int op, lx_tensor a, double s, lx_tensor *out);    /* same op codes */
+lx_err lx_unary(int grad, int op, lx_tensor a, lx_tensor *out); /* 0 tanh 1 gelu(erf) 2 relu 3 sigmoid 4 neg 5 exp */
+lx_err lx_reduce(int grad, int op, lx_tensor a, int dim, int all, int keepdim, lx_tensor *out); /* 0 mean 1 sum */
+lx_err lx_softmax(int grad, lx_tensor a, int dim, int log, lx_tensor *out);
+lx_err lx_topk(lx_tensor a, int64_t k, int dim, lx_tensor *values, lx_tensor *indices);
+lx_err lx_argmax(lx_tensor a, int dim, lx_tensor *out);
+lx_err lx_allclose(lx_tensor a, lx_tensor b, double rtol, double atol, int *result);
+lx_err lx_max_abs_diff(lx_tensor a, lx_tensor b, double *result);
+
+/* shape */
+lx_err lx_reshape(int grad, lx_tensor a, const int64_t *shape, int ndim, lx_tensor *out);
+lx_err lx_permute(int grad, lx_tensor a, const int64_t *dims, int ndim, lx_tensor *out);
+lx_err lx_transpose(int grad, lx_tensor a, int d0, int d1, lx_tensor *out);
+lx_err lx_unsqueeze(int grad, lx_tensor a, int dim, lx_tensor *out);
+lx_err lx_contiguous(int grad, lx_tensor a, lx_tensor *out);
+lx_err lx_cat(int grad, const lx_tensor *ts, int n, int dim, lx_tensor *out);
+lx_err lx_narrow(int grad, lx_tensor a, int dim, int64_t start, int64_t length, lx_tensor *out);
+lx_err lx_select(int grad, lx_tensor a, int dim, int64_t index, lx_tensor *out);
+lx_err lx_index_select(int grad, lx_tensor a, int dim, lx_tensor index, lx_tensor *out);
+lx_err lx_masked_fill(int grad, lx_tensor a, lx_tensor mask, double value, lx_tensor *out);
+lx_err lx_where(int grad, lx_tensor cond, lx_tensor a, lx_tensor b, lx_tensor *out);
+
+/* neural-network ops */
+lx_err lx_linear(int grad, lx_tensor x, lx_tensor w, lx_tensor b /* nullable */, lx_tensor *out);
+lx_err lx_matmul(int grad, lx_tensor a, lx_tensor b, lx_tensor *out);
+lx_err lx_layer_norm(int grad, lx_tensor x, lx_tensor w, lx_tensor b, double eps, lx_tensor *out);
+/* padding_idx only affects gradients (no update for that row), as nn.Embedding; -1 = none */
+lx_err lx_embedding(int grad, lx_tensor weight, lx_tensor ids, int64_t padding_idx, lx_tensor *out);
+lx_err lx_dropout(int grad, lx_tensor x, double p, int train, lx_tensor *out);
+lx_err lx_cross_entropy(int grad, lx_tensor logits, lx_tensor target, int64_t ignore_index,
+                        int reduction, lx_tensor *out);
+lx_err lx_smooth_l1(int grad, lx_tensor a, lx_tensor b, int reduction, double beta, lx_tensor *out);
+
+/* fused attention layers (csrc/attention.cc): HF's LxmertAttention followed by
+ * LxmertAttentionOutput (dense, dropout, residual, LayerNorm). Masks are additive, already
+ * extended to [B,1,1,Lk] by lx_extend_mask; a NULL mask means no masking. */
+typedef struct {
+  lx_tensor qw, qb, kw, kb, vw, vb; /* attention projections */
+  lx_tensor ow, ob, lnw, lnb;       /* output dense and LayerNorm */
+  int heads;
+  double attn_dropout, hidden_dropout, eps;
+} lx_attn_layer;
+lx_err lx_extend_mask(lx_tensor mask, lx_tensor *out);
+lx_err lx_attention_layer(int grad, int train, const lx_attn_layer *w, lx_tensor hidden,
+                          lx_tensor context, lx_tensor mask, lx_tensor *out, lx_tensor *probs);
+/* both directions of an X-layer's shared cross-attention: language attends to vision with the
+ * visual mask, then vision attends to language with the language mask, with the same weights.
+ * Only the language-side probabilities are returned (as HF does); lang_probs may be NULL. */
+lx_err lx_cross_attention_layer(int grad, int train, const lx_attn_layer *w, lx_tensor lang,
+                                lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
+                                lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *lang_probs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,26 @@
+// Process-wide settings: threads, seed, handle release, version information.
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include "common.h"
+
+extern "C" {
+
+void lx_free(lx_tensor t) { delete static_cast<at::Tensor *>(t); }
+
+void lx_free_str(char *s) { std::free(s); }
+
+void lx_set_num_threads(int n) { at::set_num_threads(n); }
+
+int lx_get_num_threads(void) { return at::get_num_threads(); }
+
+void lx_manual_seed(uint64_t seed) { at::manual_seed(seed); }
+
+lx_err lx_runtime_info(char **out) {
+  LX_TRY
+  std::string s = std::string("libtorch ") + TORCH_VERSION + "\n" + at::get_parallel_info();
+  *out = lx::dup_str(s);
+  LX_END
+}
+
+}  // extern "C"
