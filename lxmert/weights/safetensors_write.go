@@ -1,0 +1,178 @@
+package weights
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// WriteSafetensors writes sd to path in the safetensors format. It writes a
+// temporary file in the same directory, syncs it and renames it over path, so
+// path never holds a half-written file. metadata becomes the __metadata__
+// entry (omitted when empty).
+func WriteSafetensors(path string, sd *StateDict, metadata map[string]string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err = EncodeSafetensors(w, sd, metadata); err != nil {
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = w.Flush(); err != nil {
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("weights: %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("weights: %w", err)
+	}
+	return nil
+}
+
+// EncodeSafetensors writes sd in the safetensors format to w. The layout is
+// the reference writer's: tensors ordered by dtype (widest first, in the
+// reference's enum order) then by name, the JSON header escaped as serde_json
+// does and padded with spaces to a multiple of 8 bytes, so the same tensors
+// and at most one metadata entry give byte-identical files.
+func EncodeSafetensors(w io.Writer, sd *StateDict, metadata map[string]string) error {
+	tensors := sd.Tensors()
+	for _, t := range tensors {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if t.Name == metadataKey || !utf8.ValidString(t.Name) {
+			return fmt.Errorf("tensor name %q cannot be stored in safetensors", t.Name)
+		}
+	}
+	for k, v := range metadata {
+		if !utf8.ValidString(k) || !utf8.ValidString(v) {
+			return fmt.Errorf("metadata entry %q: %q is not valid UTF-8", k, v)
+		}
+	}
+	sort.SliceStable(tensors, func(i, j int) bool {
+		ri, rj := dtypeTable[tensors[i].DType].rank, dtypeTable[tensors[j].DType].rank
+		if ri != rj {
+			return ri > rj
+		}
+		return tensors[i].Name < tensors[j].Name
+	})
+	header := encodeHeader(tensors, metadata)
+	var lenBuf [8]byte
+	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(header)))
+	if _, err := w.Write(lenBuf[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(header); err != nil {
+		return err
+	}
+	for _, t := range tensors {
+		if _, err := w.Write(t.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeHeader builds the JSON header for tensors already in file order.
+func encodeHeader(tensors []*Tensor, metadata map[string]string) []byte {
+	var b strings.Builder
+	b.WriteByte('{')
+	first := true
+	sep := func() {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+	}
+	if len(metadata) > 0 {
+		sep()
+		keys := make([]string, 0, len(metadata))
+		for k := range metadata {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString(`"__metadata__":{`)
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeJSONString(&b, k)
+			b.WriteByte(':')
+			writeJSONString(&b, metadata[k])
+		}
+		b.WriteByte('}')
+	}
+	var offset int64
+	for _, t := range tensors {
+		sep()
+		writeJSONString(&b, t.Name)
+		b.WriteString(`:{"dtype":"` + t.DType.String() + `","shape":[`)
+		for i, d := range t.Shape {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.FormatInt(d, 10))
+		}
+		end := offset + int64(len(t.Data))
+		fmt.Fprintf(&b, `],"data_offsets":[%d,%d]}`, offset, end)
+		offset = end
+	}
+	b.WriteByte('}')
+	for b.Len()%8 != 0 {
+		b.WriteByte(' ')
+	}
+	return []byte(b.String())
+}
+
+// writeJSONString quotes s the way serde_json does: only the quote, the
+// backslash and control characters are escaped; other UTF-8 passes through.
+func writeJSONString(b *strings.Builder, s string) {
+	const hex = "0123456789abcdef"
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\b':
+			b.WriteString(`\b`)
+		case c == '\f':
+			b.WriteString(`\f`)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+}
