@@ -20,7 +20,7 @@ type opArg struct{ kind, n int }
 // pickleOps maps every opcode of pickle protocols 0-5 to its argument.
 var pickleOps = func() map[byte]opArg {
 	m := map[byte]opArg{}
-	for _, op := range []byte("()012NQRabdelostu}\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x92\x93\x94\x97\x98") {
+	for _, op := range []byte("()012NQRabdelostu}]\x81\x85\x86\x87\x88\x89\x8f\x90\x91\x92\x93\x94\x97\x98") {
 		m[op] = opArg{argNone, 0}
 	}
 	for op, n := range map[byte]int{'\x80': 1, '\x95': 8, '\x82': 1, '\x83': 2, '\x84': 4, 'J': 4, 'K': 1, 'M': 2, 'G': 8, 'h': 1, 'j': 4, 'q': 1, 'r': 4} {
