@@ -1,0 +1,63 @@
+package tokenizer
+
+import (
+	"fmt"
+	"runtime"
+	"sync"
+	"unicode/utf8"
+)
+
+// encodeBatch runs one encode function over inputs on GOMAXPROCS goroutines, each taking a
+// contiguous chunk, then pads the batch.
+func (c *core) encodeBatch(inputs []Input, o *EncodeOptions, one func(Input, *EncodeOptions) (*Encoding, error)) ([]*Encoding, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	out := make([]*Encoding, len(inputs))
+	errs := make([]error, len(inputs))
+	workers := min(runtime.GOMAXPROCS(0), len(inputs))
+	if workers <= 1 || len(inputs) < 8 {
+		for i, in := range inputs {
+			out[i], errs[i] = one(in, o)
+		}
+	} else {
+		var wg sync.WaitGroup
+		chunk := (len(inputs) + workers - 1) / workers
+		for lo := 0; lo < len(inputs); lo += chunk {
+			hi := min(lo+chunk, len(inputs))
+			wg.Add(1)
+			go func(lo, hi int) {
+				defer wg.Done()
+				for i := lo; i < hi; i++ {
+					out[i], errs[i] = one(inputs[i], o)
+				}
+			}(lo, hi)
+		}
+		wg.Wait()
+	}
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("input %d: %w", i, err)
+		}
+	}
+	c.padBatch(out, o)
+	return out, nil
+}
+
+func errMaxLength(maxLen, special int) error {
+	return fmt.Errorf("tokenizer: MaxLength %d leaves no room for the %d special tokens", maxLen, special)
+}
+
+func countRunes(b []byte) int { return utf8.RuneCount(b) }
+
+func (c *core) idsToTokens(ids []int32) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i], _ = c.idToToken(int(id))
+	}
+	return out
+}
+
+func errBadID(pos, id, size int) error {
+	return fmt.Errorf("tokenizer: id %d at position %d is outside the vocabulary (size %d)", id, pos, size)
+}

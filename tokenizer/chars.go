@@ -1,0 +1,140 @@
+package tokenizer
+
+import (
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Character classes shared by both tokenizers' clean-up and splitting rules.
+const (
+	clsOther  uint8 = iota // kept as is
+	clsDelete              // dropped by clean-up (control, format, NUL, U+FFFD, ...)
+	clsSpace               // becomes a word boundary
+	clsSplit               // a word boundary for Python's str.split only (slow: U+2028, U+2029)
+	clsPunct               // isolated as its own word
+)
+
+// Flags cached per BMP rune next to the class.
+const (
+	flagCJK    uint8 = 1 << 4 // CJK ideograph, padded with spaces
+	flagLower  uint8 = 1 << 5 // lowercasing changes the rune
+	flagStrip  uint8 = 1 << 6 // accent stripping changes the rune
+	classMask  uint8 = 0x0f
+	bmpEntries       = 0x10000
+)
+
+// rules is one reference implementation's view of Unicode: the slow tokenizer follows Python's
+// unicodedata (Unicode 14), the fast one the Rust crates behind `tokenizers`. Both start from
+// Go's tables (Unicode 15) and apply generated overrides where the references disagree.
+type rules struct {
+	baseClass func(r rune) uint8
+	classOver []classRange
+	lowerOver map[rune]string
+	stripOver map[rune]string
+
+	once sync.Once
+	bmp  []uint8
+}
+
+// classRange overrides the class of runes lo..hi inclusive.
+type classRange struct {
+	lo, hi rune
+	cls    uint8
+}
+
+var (
+	slowRules = &rules{baseClass: slowBaseClass, classOver: slowClassOver, lowerOver: slowLowerOver, stripOver: slowStripOver}
+	fastRules = &rules{baseClass: fastBaseClass, classOver: fastClassOver, lowerOver: fastLowerOver, stripOver: fastStripOver}
+)
+
+// table builds the BMP cache once; runes above U+FFFF take the slower path.
+func (u *rules) table() []uint8 {
+	u.once.Do(func() {
+		t := make([]uint8, bmpEntries)
+		var buf [8]rune
+		for r := rune(0); r < bmpEntries; r++ {
+			if r >= 0xD800 && r < 0xE000 {
+				t[r] = clsDelete
+				continue
+			}
+			t[r] = u.computeInfo(r, buf[:0])
+		}
+		u.bmp = t
+	})
+	return u.bmp
+}
+
+func (u *rules) computeInfo(r rune, buf []rune) uint8 {
+	info := u.computeClass(r)
+	if isCJK(r) {
+		info |= flagCJK
+	}
+	if l := u.computeLower(r, buf[:0]); len(l) != 1 || l[0] != r {
+		info |= flagLower
+	}
+	if s := u.computeStrip(r, buf[:0]); len(s) != 1 || s[0] != r {
+		info |= flagStrip
+	}
+	return info
+}
+
+// info returns the class and flags of r.
+func (u *rules) info(r rune) uint8 {
+	if r < bmpEntries {
+		return u.table()[r]
+	}
+	var buf [8]rune
+	return u.computeInfo(r, buf[:0])
+}
+
+func (u *rules) computeClass(r rune) uint8 {
+	lo, hi := 0, len(u.classOver)
+	for lo < hi {
+		m := (lo + hi) / 2
+		switch c := u.classOver[m]; {
+		case r < c.lo:
+			hi = m
+		case r > c.hi:
+			lo = m + 1
+		default:
+			return c.cls
+		}
+	}
+	return u.baseClass(r)
+}
+
+// computeLower appends the lowercase of r (full case mapping, one rune at a time).
+func (u *rules) computeLower(r rune, dst []rune) []rune {
+	if s, ok := u.lowerOver[r]; ok {
+		return append(dst, []rune(s)...)
+	}
+	if r == 'İ' { // the one unconditional multi-rune lowercase mapping
+		return append(dst, 'i', 0x307)
+	}
+	return append(dst, unicode.ToLower(r))
+}
+
+// computeStrip appends NFD(r) without its nonspacing marks.
+func (u *rules) computeStrip(r rune, dst []rune) []rune {
+	if s, ok := u.stripOver[r]; ok {
+		return append(dst, []rune(s)...)
+	}
+	var b [4]byte
+	n := encodeRune(b[:], r)
+	for _, d := range norm.NFD.String(string(b[:n])) {
+		if !unicode.Is(unicode.Mn, d) {
+			dst = append(dst, d)
+		}
+	}
+	return dst
+}
+
+// isCJK reports whether r is in the CJK ideograph blocks that BERT isolates.
+func isCJK(r rune) bool {
+	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) ||
+		(r >= 0x20000 && r <= 0x2A6DF) || (r >= 0x2A700 && r <= 0x2B73F) ||
+		(r >= 0x2B740 && r <= 0x2B81F) || (r >= 0x2B820 && r <= 0x2CEAF) ||
+		(r >= 0xF900 && r <= 0xFAFF) || (r >= 0x2F800 && r <= 0x2FA1F)
+}
