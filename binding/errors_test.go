@@ -1,0 +1,82 @@
+package binding
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Each bad call must come back as an error naming the problem, and the process must survive.
+func TestErrorsNameTheProblem(t *testing.T) {
+	cases := []struct {
+		name string
+		run  func(s *Scope)
+		want []string
+	}{
+		{"matmul shape mismatch", func(s *Scope) {
+			s.MatMul(s.Zeros(Float32, 2, 3), s.Zeros(Float32, 2, 3))
+		}, []string{"MatMul", "2x3", "cannot be multiplied"}},
+		{"embedding index out of range", func(s *Scope) {
+			s.Embedding(s.Zeros(Float32, 4, 2), s.FromInt64([]int64{1, 7}, 2), -1)
+		}, []string{"Embedding", "index out of range"}},
+		{"embedding wrong dtype", func(s *Scope) {
+			s.Embedding(s.Zeros(Float32, 4, 2), s.FromFloat32([]float32{1}, 1), -1)
+		}, []string{"Embedding", "int64", "Float"}},
+		{"cross entropy float target", func(s *Scope) {
+			s.CrossEntropy(s.Zeros(Float32, 2, 3), s.Zeros(Float32, 2), -100, ReduceMean)
+		}, []string{"CrossEntropy"}},
+		{"shape and data disagree", func(s *Scope) {
+			s.FromFloat32([]float32{1, 2, 3}, 2, 2)
+		}, []string{"FromFloat32", "[2 2]", "4 elements", "data has 3"}},
+		{"negative dimension", func(s *Scope) {
+			s.FromFloat32(nil, -1)
+		}, []string{"negative dimension"}},
+		{"reshape impossible", func(s *Scope) {
+			s.Reshape(s.Zeros(Float32, 2, 3), 4, 2)
+		}, []string{"Reshape", "invalid for input of size 6"}},
+		{"freed tensor", func(s *Scope) {
+			x := s.Zeros(Float32, 2)
+			s.Keep(x)
+			Free(x)
+			s.Tanh(x)
+		}, []string{"Tanh", "nil or freed"}},
+		{"cat of nothing", func(s *Scope) { s.Cat(0) }, []string{"Cat", "no tensors"}},
+		{"attention heads do not divide", func(s *Scope) {
+			w := &AttentionLayer{QueryW: s.Zeros(Float32, 6, 6), KeyW: s.Zeros(Float32, 6, 6),
+				ValueW: s.Zeros(Float32, 6, 6), DenseW: s.Zeros(Float32, 6, 6), Heads: 4}
+			x := s.Zeros(Float32, 1, 2, 6)
+			s.AttentionLayer(w, x, x, Tensor{}, false, false)
+		}, []string{"AttentionLayer", "not a multiple of 4 heads"}},
+		{"unknown dtype bytes", func(s *Scope) {
+			s.FromBytes([]byte{1, 2, 3}, DType(42), 3)
+		}, []string{"FromBytes", "unsupported dtype"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := NewScope()
+			defer s.Close()
+			c.run(s)
+			require.Error(t, s.Err())
+			for _, w := range c.want {
+				require.Contains(t, s.Err().Error(), w)
+			}
+			// After the first error the scope does nothing and returns nil tensors.
+			require.Nil(t, s.Tanh(s.Zeros(Float32, 1)).T)
+		})
+	}
+}
+
+func TestClosedScopeFails(t *testing.T) {
+	s := NewScope()
+	s.Close()
+	require.Nil(t, s.Zeros(Float32, 1).T)
+	require.ErrorIs(t, s.Err(), ErrClosed)
+}
+
+func TestThreadSetting(t *testing.T) {
+	old := NumThreads()
+	defer func() { require.NoError(t, SetNumThreads(old)) }()
+	require.NoError(t, SetNumThreads(2))
+	require.Equal(t, 2, NumThreads())
+	require.Error(t, SetNumThreads(0))
+}
