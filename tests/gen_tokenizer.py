@@ -338,7 +338,8 @@ def build():
         vocab, refs = small_vocab_ref(tmp)
         files["small_vocab.txt"] = "".join(v + "\n" for v in vocab).encode("utf-8")
         files["small.jsonl"] = jsonl(refs)
-        fast.save_pretrained(tmp)
+        _, fresh = load_tokenizers(VOCAB)  # `fast` keeps the last call's truncation settings
+        fresh.save_pretrained(tmp)
         with open(os.path.join(tmp, "tokenizer.json"), "rb") as f:
             files["tokenizer.json.gz"] = gz(f.read())
     files["charprops.tsv.gz"] = gz(charprops().encode("utf-8"))

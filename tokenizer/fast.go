@@ -66,8 +66,12 @@ func (t *LxmertTokenizerFast) EncodePair(a, b string) (*Encoding, error) {
 	return t.EncodeWith(Input{Text: a, Pair: b, IsPair: true}, EncodeOptions{})
 }
 
-// EncodeWith encodes one input with truncation and padding options.
+// EncodeWith encodes one input with truncation and padding options. As in HF's encode_plus, an
+// empty second text means no pair here (EncodeBatch keeps it as an empty pair, as HF does).
 func (t *LxmertTokenizerFast) EncodeWith(in Input, o EncodeOptions) (*Encoding, error) {
+	if in.IsPair && in.Pair == "" {
+		in.IsPair = false
+	}
 	es, err := t.EncodeBatch([]Input{in}, o)
 	if err != nil {
 		return nil, err
