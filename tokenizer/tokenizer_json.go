@@ -159,7 +159,7 @@ func orderedVocab(raw json.RawMessage) (*Vocab, error) {
 // tokenizer (same fields, order and two-space indentation).
 func (t *LxmertTokenizerFast) MarshalTokenizerJSON() ([]byte, error) {
 	tj := tokenizerJSON{Version: "1.0", Truncation: json.RawMessage("null"), Padding: json.RawMessage("null"),
-		Normalizer: &normalizerJSON{"BertNormalizer", true, t.chinese, t.opts.StripAccents, t.lower},
+		Normalizer:   &normalizerJSON{"BertNormalizer", true, t.chinese, t.opts.StripAccents, t.lower},
 		PreTokenizer: &typeJSON{"BertPreTokenizer"}, Decoder: &decoderJSON{"WordPiece", "##", true},
 		Model: &modelJSON{Type: "WordPiece", UnkToken: t.unk, ContinuingSubwordPrefix: "##", MaxInputCharsPerWord: t.wp.maxChars}}
 	for _, s := range t.special {
