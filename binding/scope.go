@@ -77,6 +77,23 @@ func (s *Scope) Keep(ts ...Tensor) {
 	}
 }
 
+// Free releases tensors the scope owns now, before Close (a replaced parameter, a buffer
+// not needed any more). Tensors it does not own are left alone.
+func (s *Scope) Free(ts ...Tensor) {
+	for _, t := range ts {
+		if t.T == nil {
+			continue
+		}
+		for i := len(s.owned) - 1; i >= 0; i-- {
+			if s.owned[i] == t.T {
+				s.owned = append(s.owned[:i], s.owned[i+1:]...)
+				freeCell(t.T)
+				break
+			}
+		}
+	}
+}
+
 // Adopt makes the scope own kept tensors again, so that Close frees them.
 func (s *Scope) Adopt(ts ...Tensor) {
 	for _, t := range ts {

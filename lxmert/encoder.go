@@ -1,0 +1,107 @@
+package lxmert
+
+import (
+	"fmt"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// LxmertVisualFeatureEncoder projects region features and boxes into the hidden space:
+// (LayerNorm(visn_fc(feats)) + LayerNorm(box_fc(pos))) / 2, then dropout.
+type LxmertVisualFeatureEncoder struct {
+	VisnFC        *Linear
+	VisnLayerNorm *LayerNorm
+	BoxFC         *Linear
+	BoxLayerNorm  *LayerNorm
+	dropout       float64
+}
+
+func newVisualFeatureEncoder(p *params, name string, c *LxmertConfig) *LxmertVisualFeatureEncoder {
+	return &LxmertVisualFeatureEncoder{
+		VisnFC:        newLinear(p, name+".visn_fc", c.VisualFeatDim, c.HiddenSize, true),
+		VisnLayerNorm: newLayerNorm(p, name+".visn_layer_norm", c.HiddenSize),
+		BoxFC:         newLinear(p, name+".box_fc", c.VisualPosDim, c.HiddenSize, true),
+		BoxLayerNorm:  newLayerNorm(p, name+".box_layer_norm", c.HiddenSize),
+		dropout:       c.HiddenDropoutProb,
+	}
+}
+
+func (v *LxmertVisualFeatureEncoder) forward(r run, feats, pos binding.Tensor) binding.Tensor {
+	x := v.VisnLayerNorm.forward(r, v.VisnFC.forward(r, feats))
+	y := v.BoxLayerNorm.forward(r, v.BoxFC.forward(r, pos))
+	return r.dropout(r.s.DivScalar(r.s.Add(x, y), 2), v.dropout)
+}
+
+// LxmertEncoder runs all language layers, then all relation (vision) layers, then the
+// cross-modality layers (keys NAME.visn_fc, NAME.layer.N, NAME.x_layers.N, NAME.r_layers.N).
+type LxmertEncoder struct {
+	VisnFC  *LxmertVisualFeatureEncoder
+	Layer   []*LxmertLayer
+	XLayers []*LxmertXLayer
+	RLayers []*LxmertLayer
+}
+
+func newEncoder(p *params, name string, c *LxmertConfig) *LxmertEncoder {
+	e := &LxmertEncoder{VisnFC: newVisualFeatureEncoder(p, name+".visn_fc", c)}
+	for i := 0; i < c.LLayers; i++ {
+		e.Layer = append(e.Layer, newLayer(p, fmt.Sprintf("%s.layer.%d", name, i), c))
+	}
+	for i := 0; i < c.XLayers; i++ {
+		e.XLayers = append(e.XLayers, newXLayer(p, fmt.Sprintf("%s.x_layers.%d", name, i), c))
+	}
+	for i := 0; i < c.RLayers; i++ {
+		e.RLayers = append(e.RLayers, newLayer(p, fmt.Sprintf("%s.r_layers.%d", name, i), c))
+	}
+	return e
+}
+
+// encoderStates collects what the encoder produces; the hidden-state lists hold one entry per
+// language (or relation) layer plus one per cross layer, without the embedding output.
+type encoderStates struct {
+	lang, visn                    binding.Tensor
+	langHidden, visnHidden        []binding.Tensor
+	langAttn, visnAttn, crossAttn []binding.Tensor
+}
+
+func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask binding.Tensor, wantProbs bool) *encoderStates {
+	st := &encoderStates{}
+	visn := e.VisnFC.forward(r, feats, pos)
+	var probs binding.Tensor
+	for _, l := range e.Layer {
+		lang, probs = l.forward(r, lang, langMask, wantProbs)
+		st.langHidden = append(st.langHidden, lang)
+		if wantProbs {
+			st.langAttn = append(st.langAttn, probs)
+		}
+	}
+	for _, l := range e.RLayers {
+		visn, probs = l.forward(r, visn, visnMask, wantProbs)
+		st.visnHidden = append(st.visnHidden, visn)
+		if wantProbs {
+			st.visnAttn = append(st.visnAttn, probs)
+		}
+	}
+	for _, x := range e.XLayers {
+		lang, visn, probs = x.forward(r, lang, langMask, visn, visnMask, wantProbs)
+		st.langHidden = append(st.langHidden, lang)
+		st.visnHidden = append(st.visnHidden, visn)
+		if wantProbs {
+			st.crossAttn = append(st.crossAttn, probs)
+		}
+	}
+	st.lang, st.visn = lang, visn
+	return st
+}
+
+// LxmertPooler is tanh(dense(language_output[:, 0])).
+type LxmertPooler struct {
+	Dense *Linear
+}
+
+func newPooler(p *params, name string, c *LxmertConfig) *LxmertPooler {
+	return &LxmertPooler{Dense: newLinear(p, name+".dense", c.HiddenSize, c.HiddenSize, true)}
+}
+
+func (m *LxmertPooler) forward(r run, lang binding.Tensor) binding.Tensor {
+	return r.s.Tanh(m.Dense.forward(r, r.s.Select(lang, 1, 0)))
+}

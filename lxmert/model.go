@@ -1,0 +1,112 @@
+package lxmert
+
+import (
+	"fmt"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// LxmertModel is the bare encoder: embeddings, the three encoders and the pooler. Its
+// parameter names are HF's LxmertModel keys ("embeddings.…", "encoder.…", "pooler.…"), or
+// those with the "lxmert." prefix when it is the backbone of a head model.
+type LxmertModel struct {
+	Config     *LxmertConfig
+	Embeddings *LxmertEmbeddings
+	Encoder    *LxmertEncoder
+	Pooler     *LxmertPooler
+	params     *params
+	training   bool
+}
+
+// NewLxmertModel builds a randomly initialised model (HF's _init_weights) for c.
+func NewLxmertModel(c *LxmertConfig) (*LxmertModel, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	p := newParams(c.InitializerRange)
+	m := buildBackbone(p, "", c)
+	if err := p.err(); err != nil {
+		p.close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func buildBackbone(p *params, prefix string, c *LxmertConfig) *LxmertModel {
+	return &LxmertModel{
+		Config:     c,
+		Embeddings: newEmbeddings(p, prefix+"embeddings", c),
+		Encoder:    newEncoder(p, prefix+"encoder", c),
+		Pooler:     newPooler(p, prefix+"pooler", c),
+		params:     p,
+	}
+}
+
+// Train turns dropout on for later forwards; Eval (the state after loading) turns it off.
+func (m *LxmertModel) Train() { m.training = true }
+
+// Eval turns dropout off.
+func (m *LxmertModel) Eval() { m.training = false }
+
+// Close frees the model's parameters.
+func (m *LxmertModel) Close() { m.params.close() }
+
+// Forward runs the model; the output owns its tensors (Close it). In eval mode no autograd
+// state is recorded and every intermediate is freed before Forward returns.
+func (m *LxmertModel) Forward(in Inputs, opts Options) (*LxmertModelOutput, error) {
+	s := scopeFor(m.training)
+	defer s.Close()
+	out, err := m.ForwardScope(s, in, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Keep(out.all()...)
+	return out, nil
+}
+
+// ForwardScope runs the model inside the caller's scope, which owns every tensor made, the
+// outputs included: the form a training step uses (forward, loss, backward, one scope).
+func (m *LxmertModel) ForwardScope(s *binding.Scope, in Inputs, opts Options) (*LxmertModelOutput, error) {
+	return m.forward(run{s: s, train: m.training}, in, opts)
+}
+
+func scopeFor(training bool) *binding.Scope {
+	if training {
+		return binding.NewGradScope()
+	}
+	return binding.NewScope()
+}
+
+func (m *LxmertModel) forward(r run, in Inputs, opts Options) (*LxmertModelOutput, error) {
+	c := m.Config
+	b, l, _, err := in.validate(r.s, c)
+	if err != nil {
+		return nil, err
+	}
+	wantProbs := opts.OutputAttentions || c.OutputAttentions
+	s := r.s
+	var langMask, visnMask binding.Tensor
+	if present(in.AttentionMask) {
+		langMask = s.ExtendMask(in.AttentionMask)
+	}
+	if present(in.VisualAttentionMask) {
+		visnMask = s.ExtendMask(in.VisualAttentionMask)
+	}
+	emb := m.Embeddings.forward(r, in.InputIDs, in.TokenTypeIDs, in.InputsEmbeds, b, l)
+	st := m.Encoder.forward(r, emb, langMask, in.VisualFeats, in.VisualPos, visnMask, wantProbs)
+	out := &LxmertModelOutput{
+		LanguageOutput: st.lang,
+		VisionOutput:   st.visn,
+		PooledOutput:   m.Pooler.forward(r, st.lang),
+	}
+	if opts.OutputHiddenStates || c.OutputHiddenStates {
+		out.LanguageHiddenStates, out.VisionHiddenStates = st.langHidden, st.visnHidden
+	}
+	if wantProbs {
+		out.LanguageAttentions, out.VisionAttentions, out.CrossEncoderAttentions = st.langAttn, st.visnAttn, st.crossAttn
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("lxmert forward: %w", err)
+	}
+	return out, nil
+}

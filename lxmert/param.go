@@ -1,0 +1,84 @@
+package lxmert
+
+import (
+	"fmt"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// Param is one named parameter. Modules hold *Param rather than tensors so that loading,
+// resizing and tying can swap the tensor in one place.
+type Param struct {
+	Name  string         // HF state-dict key
+	Shape []int64        // current shape
+	T     binding.Tensor // owned by the model's parameter scope
+}
+
+type initKind int
+
+const (
+	initNormal    initKind = iota // N(0, initializer_range), as HF's Linear and Embedding
+	initZeros                     // biases
+	initOnes                      // LayerNorm weights
+	initEmbedding                 // normal, then the padding row (0) zeroed
+)
+
+// params creates and owns a model's parameters in registration order (HF's module order).
+type params struct {
+	scope  *binding.Scope
+	order  []*Param
+	byName map[string]*Param
+	tied   map[string]string // alias key -> owner key (not saved, as save_pretrained does)
+	std    float64
+}
+
+func newParams(std float64) *params {
+	return &params{scope: binding.NewScope(), byName: map[string]*Param{}, tied: map[string]string{}, std: std}
+}
+
+// add creates a float32 parameter initialised as HF's _init_weights does.
+func (p *params) add(name string, kind initKind, shape ...int64) *Param {
+	t := p.scope.Zeros(binding.Float32, shape...)
+	p.init(t, kind)
+	prm := &Param{Name: name, Shape: shape, T: t}
+	p.order = append(p.order, prm)
+	p.byName[name] = prm
+	return prm
+}
+
+func (p *params) init(t binding.Tensor, kind initKind) {
+	switch kind {
+	case initNormal:
+		p.scope.NormalInit(t, 0, p.std)
+	case initOnes:
+		p.scope.FillInit(t, 1)
+	case initEmbedding:
+		p.scope.NormalInit(t, 0, p.std)
+		row := p.scope.Select(t, 0, 0)
+		p.scope.FillInit(row, 0)
+		p.scope.Free(row)
+	}
+}
+
+// tie registers alias as another name of owner's tensor (HF's tied decoder weight).
+func (p *params) tie(alias string, owner *Param) *Param {
+	p.tied[alias] = owner.Name
+	return owner
+}
+
+// replace swaps a parameter's tensor for t (same name, possibly a new shape) and frees the old.
+func (p *params) replace(prm *Param, t binding.Tensor, shape []int64) {
+	old := prm.T
+	prm.T, prm.Shape = t, shape
+	p.scope.Free(old)
+}
+
+// err reports the first failure while creating or changing parameters.
+func (p *params) err() error {
+	if err := p.scope.Err(); err != nil {
+		return fmt.Errorf("lxmert parameters: %w", err)
+	}
+	return nil
+}
+
+func (p *params) close() { p.scope.Close() }

@@ -1,0 +1,137 @@
+package lxmert
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lxmert-go/golxmert/lxmert/weights"
+)
+
+// Pretrained is what the three models share for checkpoint I/O and mode switches.
+type Pretrained interface {
+	StateDict() (*weights.StateDict, error)
+	LoadStateDict(sd *weights.StateDict) error
+	SavePretrained(dir string) error
+	Train()
+	Eval()
+	Close()
+}
+
+var (
+	_ Pretrained = (*LxmertModel)(nil)
+	_ Pretrained = (*LxmertForPreTraining)(nil)
+	_ Pretrained = (*LxmertForQuestionAnswering)(nil)
+)
+
+// The architecture names config.json uses.
+const (
+	ArchModel      = "LxmertModel"
+	ArchPreTrain   = "LxmertForPreTraining"
+	ArchQuestionQA = "LxmertForQuestionAnswering"
+)
+
+// ReadCheckpoint reads the weights of a model folder: model.safetensors, a sharded
+// model.safetensors.index.json, or pytorch_model.bin (torch.save's zip, read without running
+// pickled code). Original LXMERT key names are mapped to HF's (see weights.MapOriginalKeys).
+func ReadCheckpoint(dir string) (*weights.StateDict, error) {
+	var sd *weights.StateDict
+	var err error
+	switch {
+	case exists(filepath.Join(dir, "model.safetensors")):
+		sd, _, err = weights.ReadSafetensors(filepath.Join(dir, "model.safetensors"))
+	case exists(filepath.Join(dir, "model.safetensors.index.json")):
+		sd, err = weights.ReadShardedSafetensors(dir)
+	case exists(filepath.Join(dir, "pytorch_model.bin")):
+		sd, err = weights.ReadTorchBin(filepath.Join(dir, "pytorch_model.bin"))
+	default:
+		return nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json or pytorch_model.bin", dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return weights.MapOriginalKeys(sd)
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// FromPretrained loads the model that config.json's architectures names (LxmertModel when it
+// names none). Use the typed loaders to insist on one kind.
+func FromPretrained(dir string) (Pretrained, error) {
+	c, err := LoadConfig(dir)
+	if err != nil {
+		return nil, err
+	}
+	switch arch := c.Architecture(); arch {
+	case "", ArchModel:
+		return load(dir, c, NewLxmertModel)
+	case ArchPreTrain:
+		return load(dir, c, NewLxmertForPreTraining)
+	case ArchQuestionQA:
+		return load(dir, c, NewLxmertForQuestionAnswering)
+	default:
+		return nil, fmt.Errorf("lxmert: %s: architecture %q is not one of %s, %s, %s", dir, arch, ArchModel, ArchPreTrain, ArchQuestionQA)
+	}
+}
+
+// LxmertModelFromPretrained loads a bare model (from a bare or a head checkpoint).
+func LxmertModelFromPretrained(dir string) (*LxmertModel, error) {
+	return loadTyped(dir, NewLxmertModel)
+}
+
+// LxmertForPreTrainingFromPretrained loads a pretraining model.
+func LxmertForPreTrainingFromPretrained(dir string) (*LxmertForPreTraining, error) {
+	return loadTyped(dir, NewLxmertForPreTraining)
+}
+
+// LxmertForQuestionAnsweringFromPretrained loads a question-answering model.
+func LxmertForQuestionAnsweringFromPretrained(dir string) (*LxmertForQuestionAnswering, error) {
+	return loadTyped(dir, NewLxmertForQuestionAnswering)
+}
+
+func loadTyped[M Pretrained](dir string, build func(*LxmertConfig) (M, error)) (M, error) {
+	var zero M
+	c, err := LoadConfig(dir)
+	if err != nil {
+		return zero, err
+	}
+	return load(dir, c, build)
+}
+
+func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig) (M, error)) (M, error) {
+	var zero M
+	sd, err := ReadCheckpoint(dir)
+	if err != nil {
+		return zero, err
+	}
+	m, err := build(c)
+	if err != nil {
+		return zero, err
+	}
+	if err := m.LoadStateDict(sd); err != nil {
+		m.Close()
+		return zero, fmt.Errorf("lxmert: loading %s: %w", dir, err)
+	}
+	return m, nil
+}
+
+// savePretrained writes config.json (naming arch) and model.safetensors into dir.
+func savePretrained(dir string, c *LxmertConfig, arch string, p *params) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("lxmert save: %w", err)
+	}
+	sd, err := p.stateDict()
+	if err != nil {
+		return err
+	}
+	cc := *c
+	cc.Architectures = []string{arch}
+	return errors.Join(
+		weights.WriteSafetensors(filepath.Join(dir, "model.safetensors"), sd, map[string]string{"format": "pt"}),
+		cc.Save(filepath.Join(dir, "config.json")),
+	)
+}

@@ -1,0 +1,75 @@
+package lxmert
+
+import (
+	"fmt"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// LxmertForQuestionAnswering is the backbone with the visual answer head.
+type LxmertForQuestionAnswering struct {
+	Config     *LxmertConfig
+	Lxmert     *LxmertModel
+	AnswerHead *LxmertVisualAnswerHead
+	params     *params
+}
+
+// NewLxmertForQuestionAnswering builds a randomly initialised QA model for c.
+func NewLxmertForQuestionAnswering(c *LxmertConfig) (*LxmertForQuestionAnswering, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	p := newParams(c.InitializerRange)
+	m := &LxmertForQuestionAnswering{Config: c, Lxmert: buildBackbone(p, "lxmert.", c), params: p}
+	m.AnswerHead = newAnswerHead(p, "answer_head", c, c.NumQALabels)
+	if err := p.err(); err != nil {
+		p.close()
+		return nil, err
+	}
+	return m, nil
+}
+
+// Train turns dropout on; Eval turns it off.
+func (m *LxmertForQuestionAnswering) Train() { m.Lxmert.Train() }
+
+// Eval turns dropout off.
+func (m *LxmertForQuestionAnswering) Eval() { m.Lxmert.Eval() }
+
+// Close frees the model's parameters.
+func (m *LxmertForQuestionAnswering) Close() { m.params.close() }
+
+// Forward scores every answer; with labels ([batch] answer ids) it adds the cross-entropy loss.
+func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+	s := scopeFor(m.Lxmert.training)
+	defer s.Close()
+	out, err := m.ForwardScope(s, in, labels, opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Keep(out.all()...)
+	return out, nil
+}
+
+// ForwardScope is Forward inside the caller's scope, which owns every tensor made.
+func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+	r := run{s: s, train: m.Lxmert.training}
+	base, err := m.Lxmert.forward(r, in, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := &LxmertForQuestionAnsweringOutput{
+		QuestionAnsweringScore: m.AnswerHead.forward(r, base.PooledOutput),
+		LanguageHiddenStates:   base.LanguageHiddenStates,
+		VisionHiddenStates:     base.VisionHiddenStates,
+		LanguageAttentions:     base.LanguageAttentions,
+		VisionAttentions:       base.VisionAttentions,
+		CrossEncoderAttentions: base.CrossEncoderAttentions,
+	}
+	if present(labels) {
+		out.Loss = ce(r, out.QuestionAnsweringScore, labels, int64(m.Config.NumQALabels), binding.ReduceMean)
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("lxmert question answering forward: %w", err)
+	}
+	return out, nil
+}
