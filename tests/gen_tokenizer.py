@@ -5,6 +5,8 @@ Usage (from the repository root):
     .venv/bin/python tests/gen_tokenizer.py          # (re)write the fixtures
     .venv/bin/python tests/gen_tokenizer.py --check  # fail if committed fixtures are stale
     .venv/bin/python tests/gen_tokenizer.py --corpus-only OUT.jsonl  # write the raw corpus
+    .venv/bin/python tests/gen_tokenizer.py --compare GO_OUT.jsonl --input IN.jsonl [--fast]
+        # check `lxmert tokenize --input IN.jsonl [--fast] > GO_OUT.jsonl` against HF, line by line
 
 The output is deterministic: a fixed seed, sorted keys and gzip with mtime 0. The Go tests read
 only these files; they never run Python.
@@ -69,7 +71,8 @@ FRAGMENTS = [
     "music 𝅘𝅥𝅮 ♩♪♫", "cjk punct 「」『』【】〈〉、。", "fullwidth punct ！？（）［］", "tilde ~ caret ^ backtick `",
     "unassigned \U000e0001 tag \U000e0041", "private \ue000\U000f0000", "noncharacter \ufdd0\uffff",
     "Ǆ ǅ ǆ titlecase", "ﬃ ﬄ ﬅ ligatures", "K Kelvin Å angstrom Ω ohm", "ⅰⅱⅲ Ⅳ roman", "Ⓐⓑ circled",
-    "new in 15: \U0001FAE8 \U00011F00 \U00031350", "mongolian \u180e vowel sep", "ogham\u1680space",
+    "new in 15: \U0001FAE8 \U00011F00 \U00031350", "cjk ext E edge \U0002B81F\U0002B820x\U0002B8ADy\U0002B91F\U0002B920z",
+    "mongolian \u180e vowel sep", "ogham\u1680space",
 ]
 LONG_WORDS = ["a" * 100, "b" * 101, "pneumono" * 13, "x" * 99 + "é", "Ab" * 60,
               "supercalifragilisticexpialidocious" * 3 + "!", "".join(chr(0x4E00 + i) for i in range(120))]
@@ -252,14 +255,17 @@ def small_vocab_ref(tmp):
 def charprops():
     """Per-code-point behaviour of both tokenizers' character rules, run-length encoded.
 
-    Columns: flavour (S slow, F fast), first, last (hex), class, lower, strip. Class: d deleted by
+    Columns: flavour (S slow, F fast), first, last (hex), class, lower, strip, cjk. Class: d deleted by
     clean-up, w turned into a space, s split by Python's str.split only, p punctuation, o other.
     lower / strip: the code points (hex, '.'-joined) that lowercasing / accent stripping give
-    for this single character, '=' when unchanged, '-' when it vanishes.
+    for this single character, '=' when unchanged, '-' when it vanishes. cjk: 'c' when the character
+    is padded with spaces as a CJK ideograph, '-' otherwise.
     """
     clean = BertNormalizer(clean_text=True, handle_chinese_chars=False, strip_accents=False, lowercase=False)
     low = BertNormalizer(clean_text=False, handle_chinese_chars=False, strip_accents=False, lowercase=True)
     strip = BertNormalizer(clean_text=False, handle_chinese_chars=False, strip_accents=True, lowercase=False)
+    chinese = BertNormalizer(clean_text=False, handle_chinese_chars=True, strip_accents=False, lowercase=False)
+    basic = tb.BasicTokenizer()
     pre = BertPreTokenizer()
 
     def enc(c, m):
@@ -285,7 +291,7 @@ def charprops():
         else:
             sc = "o"
         s_strip = "".join(x for x in unicodedata.normalize("NFD", c) if unicodedata.category(x) != "Mn")
-        srow = ("S", sc, enc(c, c.lower()), enc(c, s_strip))
+        srow = ("S", sc, enc(c, c.lower()), enc(c, s_strip), "c" if basic._is_chinese_char(cp) else "-")
         n = clean.normalize_str(c)
         if n == "":
             fc = "d"
@@ -295,7 +301,8 @@ def charprops():
             fc = "p"
         else:
             fc = "o"
-        frow = ("F", fc, enc(c, low.normalize_str(c)), enc(c, strip.normalize_str(c)))
+        frow = ("F", fc, enc(c, low.normalize_str(c)), enc(c, strip.normalize_str(c)),
+                "c" if chinese.normalize_str(c) == " " + c + " " else "-")
         rows.append((cp, srow))
         rows.append((cp, frow))
     out = []
@@ -311,7 +318,7 @@ def charprops():
                 out.append(cur)
             cur = [cp, cp, row]
         out.append(cur)
-    return "".join("%s\t%x\t%x\t%s\t%s\t%s\n" % (r[2][0], r[0], r[1], r[2][1], r[2][2], r[2][3]) for r in out)
+    return "".join("%s\t%x\t%x\t%s\t%s\t%s\t%s\n" % ((r[2][0], r[0], r[1]) + r[2][1:]) for r in out)
 
 
 def gz(data: bytes) -> bytes:
@@ -350,16 +357,58 @@ def build():
     return files, lines
 
 
+def compare_cli(go_out, inp, fast_mode):
+    """Compare the output of `lxmert tokenize` with HF on any input file; print parity figures."""
+    slow, fast = load_tokenizers(VOCAB)
+    tok = fast if fast_mode else slow
+    with open(inp, encoding="utf-8") as f:
+        ins = [line for line in f.read().split("\n") if line != ""]
+    with open(go_out, encoding="utf-8") as f:
+        outs = [json.loads(line) for line in f if line.strip()]
+    if len(ins) != len(outs):
+        print("line counts differ: %d inputs, %d outputs" % (len(ins), len(outs)))
+        return 1
+    bad = errors = 0
+    for n, (line, got) in enumerate(zip(ins, outs), 1):
+        try:
+            text = json.loads(line)["text"]
+            assert isinstance(text, str)
+        except Exception:  # noqa: BLE001 - a malformed line must give an error line
+            errors += 1
+            if "error" not in got:
+                bad += 1
+                print("line %d: malformed input but no error line" % n)
+            continue
+        enc = tok(text, return_offsets_mapping=fast_mode)
+        want = {"tokens": tok.tokenize(text), "input_ids": enc["input_ids"],
+                "token_type_ids": enc["token_type_ids"], "attention_mask": enc["attention_mask"]}
+        if fast_mode:
+            want["offsets"] = [list(o) for o in enc["offset_mapping"]]
+        if got != want:
+            bad += 1
+            if bad <= 5:
+                print("line %d differs: %r\n  go: %s\n  hf: %s" % (n, text, got, want))
+    print("%s: %d lines, %d malformed, %d identical to HF (%.2f%%)" % (
+        "fast" if fast_mode else "slow", len(ins), errors, len(ins) - bad, 100.0 * (len(ins) - bad) / max(1, len(ins))))
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--compare", metavar="GO_OUT", help="output of lxmert tokenize to check against HF")
+    ap.add_argument("--input", metavar="IN", help="the JSONL input given to lxmert tokenize")
+    ap.add_argument("--fast", action="store_true", help="with --compare: the output came from --fast")
+    ap.add_argument("--seed", type=int, default=SEED, help="with --corpus-only: a different seed gives new lines")
     ap.add_argument("--check", action="store_true", help="compare with the committed fixtures")
     ap.add_argument("--corpus-only", metavar="OUT", help="write the corpus as {text} JSONL and exit")
     args = ap.parse_args()
-    files, lines = build()
+    if args.compare:
+        return compare_cli(args.compare, args.input, args.fast)
     if args.corpus_only:
         with open(args.corpus_only, "wb") as f:
-            f.write(jsonl({"text": t} for t in lines))
+            f.write(jsonl({"text": t} for t in make_corpus(random.Random(args.seed))))
         return 0
+    files, lines = build()
     if args.check:
         stale = []
         for name, data in sorted(files.items()):

@@ -24,6 +24,7 @@ const fixtureDir = "../tests/testdata/tokenizer/"
 type charProp struct {
 	cls          uint8
 	lower, strip []rune
+	cjk          bool
 }
 
 // readCharProps returns, for "S" and "F", every code point's recorded behaviour.
@@ -38,7 +39,7 @@ func readCharProps(t testing.TB) map[string]map[rune]charProp {
 	sc := bufio.NewScanner(zr)
 	for line := 1; sc.Scan(); line++ {
 		col := strings.Split(sc.Text(), "\t")
-		require.Len(t, col, 6, "charprops line %d", line)
+		require.Len(t, col, 7, "charprops line %d", line)
 		lo, err1 := strconv.ParseInt(col[1], 16, 32)
 		hi, err2 := strconv.ParseInt(col[2], 16, 32)
 		require.NoError(t, err1)
@@ -49,7 +50,7 @@ func readCharProps(t testing.TB) map[string]map[rune]charProp {
 			if r >= 0xD800 && r < 0xE000 {
 				continue
 			}
-			out[col[0]][r] = charProp{cls, parseMapping(t, r, col[4]), parseMapping(t, r, col[5])}
+			out[col[0]][r] = charProp{cls, parseMapping(t, r, col[4]), parseMapping(t, r, col[5]), col[6] == "c"}
 		}
 	}
 	require.NoError(t, sc.Err())
@@ -90,13 +91,13 @@ func TestCharProps(t *testing.T) {
 				var buf [8]rune
 				low := tc.u.computeLower(r, buf[:0])
 				strip := tc.u.computeStrip(r, nil)
-				ok := info&classMask == p.cls && runesEq(low, p.lower) && runesEq(strip, p.strip) &&
+				ok := info&classMask == p.cls && (info&flagCJK != 0) == p.cjk && runesEq(low, p.lower) && runesEq(strip, p.strip) &&
 					(info&flagLower != 0) == !runesEq(p.lower, []rune{r}) &&
 					(info&flagStrip != 0) == !runesEq(p.strip, []rune{r})
 				if !ok {
 					bad++
 					if bad < 10 {
-						t.Errorf("U+%04X: got class %d lower %x strip %x, want %d %x %x", r, info&classMask, low, strip, p.cls, p.lower, p.strip)
+						t.Errorf("U+%04X: got class %d lower %x strip %x, want %d %x %x (cjk %v)", r, info&classMask, low, strip, p.cls, p.lower, p.strip, p.cjk)
 					}
 				}
 			}

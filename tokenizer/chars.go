@@ -30,6 +30,7 @@ const (
 // Go's tables (Unicode 15) and apply generated overrides where the references disagree.
 type rules struct {
 	baseClass func(r rune) uint8
+	cjk       func(r rune) bool
 	classOver []classRange
 	lowerOver map[rune]string
 	stripOver map[rune]string
@@ -45,8 +46,8 @@ type classRange struct {
 }
 
 var (
-	slowRules = &rules{baseClass: slowBaseClass, classOver: slowClassOver, lowerOver: slowLowerOver, stripOver: slowStripOver}
-	fastRules = &rules{baseClass: fastBaseClass, classOver: fastClassOver, lowerOver: fastLowerOver, stripOver: fastStripOver}
+	slowRules = &rules{baseClass: slowBaseClass, cjk: isCJK, classOver: slowClassOver, lowerOver: slowLowerOver, stripOver: slowStripOver}
+	fastRules = &rules{baseClass: fastBaseClass, cjk: isCJKRust, classOver: fastClassOver, lowerOver: fastLowerOver, stripOver: fastStripOver}
 )
 
 // table builds the BMP cache once; runes above U+FFFF take the slower path.
@@ -68,7 +69,7 @@ func (u *rules) table() []uint8 {
 
 func (u *rules) computeInfo(r rune, buf []rune) uint8 {
 	info := u.computeClass(r)
-	if isCJK(r) {
+	if u.cjk(r) {
 		info |= flagCJK
 	}
 	if l := u.computeLower(r, buf[:0]); len(l) != 1 || l[0] != r {
@@ -131,10 +132,16 @@ func (u *rules) computeStrip(r rune, dst []rune) []rune {
 	return dst
 }
 
-// isCJK reports whether r is in the CJK ideograph blocks that BERT isolates.
+// isCJK reports whether r is in the CJK ideograph blocks that transformers' BERT isolates.
 func isCJK(r rune) bool {
 	return (r >= 0x4E00 && r <= 0x9FFF) || (r >= 0x3400 && r <= 0x4DBF) ||
 		(r >= 0x20000 && r <= 0x2A6DF) || (r >= 0x2A700 && r <= 0x2B73F) ||
 		(r >= 0x2B740 && r <= 0x2B81F) || (r >= 0x2B820 && r <= 0x2CEAF) ||
 		(r >= 0xF900 && r <= 0xFAFF) || (r >= 0x2F800 && r <= 0x2FA1F)
+}
+
+// isCJKRust is the `tokenizers` crate's version of isCJK: its Extension E range starts at
+// U+2B920 instead of U+2B820, so U+2B820..U+2B91F are ordinary letters there.
+func isCJKRust(r rune) bool {
+	return isCJK(r) && (r < 0x2B820 || r > 0x2B91F)
 }

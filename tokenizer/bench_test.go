@@ -1,0 +1,76 @@
+package tokenizer
+
+import (
+	"testing"
+)
+
+// corpusTexts returns the reference corpus lines and their total size in bytes.
+func corpusTexts(b *testing.B) ([]Input, int64) {
+	refs := readJSONL[singleRef](b, "corpus.jsonl.gz")
+	ins := make([]Input, len(refs))
+	var n int64
+	for i, r := range refs {
+		ins[i] = Input{Text: r.Text}
+		n += int64(len(r.Text))
+	}
+	return ins, n
+}
+
+// BenchmarkFastEncode encodes the whole corpus one text at a time on one goroutine: compare
+// with tests/bench_tokenizer.py (the Rust tokenizer on one thread). One op = one corpus pass.
+func BenchmarkFastEncode(b *testing.B) {
+	ins, n := corpusTexts(b)
+	tk, err := NewFast(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, in := range ins {
+			if _, err := tk.Encode(in.Text); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}
+
+// BenchmarkSlowEncode is the same for the slow tokenizer.
+func BenchmarkSlowEncode(b *testing.B) {
+	ins, n := corpusTexts(b)
+	tk, err := New(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, in := range ins {
+			if _, err := tk.Encode(in.Text); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}
+
+// BenchmarkFastEncodeBatch encodes the corpus as one batch; run with -cpu 1,2 for scaling.
+func BenchmarkFastEncodeBatch(b *testing.B) {
+	ins, n := corpusTexts(b)
+	tk, err := NewFast(Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(n)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := tk.EncodeBatch(ins, EncodeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}
