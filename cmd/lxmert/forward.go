@@ -1,0 +1,51 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/lxmert-go/golxmert/lxmert"
+	"github.com/lxmert-go/golxmert/lxmert/weights"
+)
+
+func runForward(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("forward", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	model := fs.String("model", "", "model folder (config.json + model.safetensors or pytorch_model.bin)")
+	inputs := fs.String("inputs", "", "safetensors file of inputs named as HF's forward arguments")
+	out := fs.String("out", "", "safetensors file to write the outputs to (HF field names)")
+	attn := fs.Bool("output-attentions", false, "also write the attention tuples")
+	hidden := fs.Bool("output-hidden-states", false, "also write the hidden-state tuples")
+	threads := fs.Int("threads", 0, "intra-op threads (0: libtorch's default)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *model == "" || *inputs == "" || *out == "" {
+		return fmt.Errorf("--model, --inputs and --out are required")
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if err := setThreads(*threads); err != nil {
+		return err
+	}
+	m, err := lxmert.FromPretrained(*model)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	in, _, err := weights.ReadSafetensors(*inputs)
+	if err != nil {
+		return err
+	}
+	res, err := lxmert.ForwardNamed(m, in, lxmert.Options{OutputAttentions: *attn, OutputHiddenStates: *hidden})
+	if err != nil {
+		return err
+	}
+	if err := weights.WriteSafetensors(*out, res, map[string]string{"format": "pt"}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d outputs to %s\n", res.Len(), *out)
+	return nil
+}

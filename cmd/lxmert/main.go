@@ -1,0 +1,71 @@
+// Command lxmert answers questions about images, runs LXMERT forwards, tokenizes text and
+// (later) trains, on LibTorch through Go.
+//
+// Usage: lxmert <command> [flags]; `lxmert <command> -h` lists a command's flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{
+	"answer":   {"answer a question about an image's region features", runAnswer},
+	"forward":  {"run a model on inputs from a safetensors file, write every output", runForward},
+	"tokenize": {"tokenize JSON lines with the LXMERT (BERT uncased) tokenizer", runTokenize},
+	"train":    {"fine-tune or pretrain a model", runTrain},
+	"bench":    {"time forwards of a model", runBench},
+	"version":  {"print versions, the BLAS in use and the thread count", runVersion},
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: lxmert <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'lxmert <command> -h' for a command's flags.")
+}
+
+// run dispatches to a subcommand and returns the process exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "lxmert: unknown command %q (commands: answer, bench, forward, tokenize, train, version)\n", args[0])
+		return 2
+	}
+	if err := cmd.run(args[1:], stdout, stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "lxmert %s: %s\n", args[0], oneLine(err.Error()))
+		return 1
+	}
+	return 0
+}
+
+// oneLine keeps the CLI's promise of one clear line on stderr.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
