@@ -238,6 +238,34 @@ def variants_ref(slow, fast, lines, rng):
     return out
 
 
+OPTION_CONFIGS = [
+    ("cased", dict(do_lower_case=False)),
+    ("lower_keep_accents", dict(do_lower_case=True, strip_accents=False)),
+    ("cased_strip_accents", dict(do_lower_case=False, strip_accents=True)),
+    ("no_chinese_split", dict(tokenize_chinese_chars=False)),
+    ("never_split", dict(never_split=["[foo]", "don't", "Café"])),
+    ("extra_special", dict(additional_special_tokens=["[OBJ]", "<img>"])),
+]
+
+
+def options_ref(lines):
+    """Option variants on every fifth corpus line plus a few targeted ones."""
+    texts = lines[::5] + ["[OBJ] on the <img> [obj]", "[foo] don't Café CAFÉ", "a<img>b[OBJ]c", "e\u0301 É"]
+    out = []
+    for name, kw in OPTION_CONFIGS:
+        slow = LxmertTokenizer(VOCAB, **kw)
+        fast = LxmertTokenizerFast(vocab_file=VOCAB, **kw)
+        for t in texts:
+            rec = {"config": name, "text": t, "slow": {"tokens": slow.tokenize(t), "ids": slow.encode(t)}}
+            enc = fast(t, return_offsets_mapping=True)
+            rec["fast"] = {"tokens": fast.tokenize(t), "ids": enc["input_ids"],
+                           "offsets": [list(o) for o in enc["offset_mapping"]],
+                           "decode": fast.decode(enc["input_ids"], skip_special_tokens=True)}
+            rec["slow"]["decode"] = slow.decode(rec["slow"]["ids"], skip_special_tokens=True)
+            out.append(rec)
+    return out
+
+
 def small_vocab_ref(tmp):
     """HF's own WordPiece unit-test vocabulary and cases."""
     vocab = ["[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]", "want", "##want", "##ed", "wa", "un",
@@ -341,6 +369,7 @@ def build():
     prs = [(lines[i], lines[(i * 7 + 3) % len(lines)]) for i in range(0, len(lines), 2)]
     files["pairs.jsonl.gz"] = gz(jsonl(pair_ref(slow, fast, a, b) for a, b in prs))
     files["variants.jsonl.gz"] = gz(jsonl(variants_ref(slow, fast, lines, rng)))
+    files["options.jsonl.gz"] = gz(jsonl(options_ref(lines)))
     with tempfile.TemporaryDirectory() as tmp:
         vocab, refs = small_vocab_ref(tmp)
         files["small_vocab.txt"] = "".join(v + "\n" for v in vocab).encode("utf-8")

@@ -8,33 +8,34 @@ import (
 
 // core holds what both tokenizers share: vocabulary, WordPiece, options and special tokens.
 type core struct {
-	vocab       *Vocab
-	wp          *wordPiece
-	lower       bool
-	strip       bool
-	chinese     bool
-	neverSplit  map[string]bool
-	special     []string // all special tokens, HF's all_special_tokens order
-	specialIDs  map[int32]bool
-	added       []string // tokens matched verbatim in text, longest first
-	addedIDs    map[string]int32
-	addedTokens []string // ids vocab.Size()... for added tokens not in the vocabulary
-	unk, sep    string
-	pad, cls    string
-	mask        string
-	unkID       int32
-	sepID       int32
-	padID       int32
-	clsID       int32
-	maskID      int32
-	maxLen      int
-	firstBytes  [256]bool // first bytes of added tokens
-	opts        Options
+	vocab          *Vocab
+	wp             *wordPiece
+	lower          bool
+	strip          bool
+	chinese        bool
+	neverSplit     map[string]bool // special tokens and Options.NeverSplit: kept whole
+	userNeverSplit map[string]bool // Options.NeverSplit only: also skip WordPiece
+	special        []string        // all special tokens, HF's all_special_tokens order
+	specialIDs     map[int32]bool
+	added          []string // tokens matched verbatim in text, longest first
+	addedIDs       map[string]int32
+	addedTokens    []string // ids vocab.Size()... for added tokens not in the vocabulary
+	unk, sep       string
+	pad, cls       string
+	mask           string
+	unkID          int32
+	sepID          int32
+	padID          int32
+	clsID          int32
+	maskID         int32
+	maxLen         int
+	firstBytes     [256]bool // first bytes of added tokens
+	opts           Options
 }
 
 func newCore(o Options) (*core, error) {
 	c := &core{vocab: o.Vocab, lower: orTrue(o.DoLowerCase), chinese: orTrue(o.TokenizeChineseChars),
-		neverSplit: map[string]bool{}, specialIDs: map[int32]bool{}, addedIDs: map[string]int32{}, opts: o}
+		neverSplit: map[string]bool{}, userNeverSplit: map[string]bool{}, specialIDs: map[int32]bool{}, addedIDs: map[string]int32{}, opts: o}
 	if c.vocab == nil {
 		c.vocab = DefaultVocab()
 	}
@@ -74,6 +75,7 @@ func newCore(o Options) (*core, error) {
 	}
 	for _, t := range o.NeverSplit {
 		c.neverSplit[t] = true
+		c.userNeverSplit[t] = true
 	}
 	c.unkID, c.sepID, c.padID = c.addedIDs[c.unk], c.addedIDs[c.sep], c.addedIDs[c.pad]
 	c.clsID, c.maskID = c.addedIDs[c.cls], c.addedIDs[c.mask]

@@ -24,8 +24,10 @@ func New(o Options) (*LxmertTokenizer, error) {
 	return t, nil
 }
 
-// ids appends the token ids of text (no special tokens added) to dst.
-func (t *LxmertTokenizer) ids(dst []int32, text string) []int32 {
+// ids appends the token ids of text (no special tokens added) to dst. With names non-nil it
+// also appends the token strings: a never_split word is kept whole as HF does, so its string
+// can differ from the token of its id (the unknown token when it is not in the vocabulary).
+func (t *LxmertTokenizer) ids(dst []int32, text string, names *[]string) []int32 {
 	s := t.pool.Get().(*slowScratch)
 	defer t.pool.Put(s)
 	src := text
@@ -38,12 +40,29 @@ func (t *LxmertTokenizer) ids(dst []int32, text string) []int32 {
 	t.splitAdded(src, func(seg string, _ int, isAdded bool) {
 		if isAdded {
 			dst = append(dst, t.addedIDs[seg])
+			if names != nil {
+				*names = append(*names, seg)
+			}
 			return
 		}
 		t.basicWords(seg, s, func(word []byte) {
+			if t.userNeverSplit[string(word)] { // HF skips WordPiece for these
+				id, ok := t.vocab.ids[string(word)]
+				if !ok {
+					id = int(t.unkID)
+				}
+				dst = append(dst, int32(id))
+				if names != nil {
+					*names = append(*names, string(word))
+				}
+				return
+			}
 			s.spans = t.wp.tokenize(s.spans[:0], word, countRunes(word))
 			for _, sp := range s.spans {
 				dst = append(dst, sp.id)
+				if names != nil {
+					*names = append(*names, t.vocab.tokens[sp.id])
+				}
 			}
 		})
 	})
@@ -52,7 +71,9 @@ func (t *LxmertTokenizer) ids(dst []int32, text string) []int32 {
 
 // Tokenize returns the word pieces of text without special tokens (HF tokenize).
 func (t *LxmertTokenizer) Tokenize(text string) []string {
-	return t.idsToTokens(t.ids(nil, text))
+	var names []string
+	t.ids(nil, text, &names)
+	return names
 }
 
 // Encode encodes one text with [CLS] and [SEP] (HF encode / __call__).
@@ -76,10 +97,10 @@ func (t *LxmertTokenizer) EncodeWith(in Input, o EncodeOptions) (*Encoding, erro
 }
 
 func (t *LxmertTokenizer) encodeOne(in Input, o *EncodeOptions) (*Encoding, error) {
-	a := t.ids(nil, in.Text)
+	a := t.ids(nil, in.Text, nil)
 	var b []int32
 	if in.IsPair {
-		b = t.ids(nil, in.Pair)
+		b = t.ids(nil, in.Pair, nil)
 	}
 	return t.encodeSlowIDs(a, b, in.IsPair, o)
 }
