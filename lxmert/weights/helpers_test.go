@@ -83,3 +83,5 @@ func stateDictOf(t *testing.T, recs []expectedTensor) *StateDict {
 	}
 	return sd
 }
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }

@@ -58,6 +58,11 @@ func scanPickle(data []byte) (int, error) {
 		switch arg.kind {
 		case argFixed:
 			need = arg.n
+			// FRAME's argument is the size of the frame that follows, which
+			// gopickle allocates up front: it must fit in what remains.
+			if op == '\x95' && len(data)-pos >= 8 && binary.LittleEndian.Uint64(data[pos:]) > uint64(len(data)-pos-8) {
+				return 0, fmt.Errorf("pickle FRAME at byte %d claims %d bytes, only %d remain", pos-1, binary.LittleEndian.Uint64(data[pos:]), len(data)-pos-8)
+			}
 		case argLen:
 			if len(data)-pos < arg.n {
 				return 0, fmt.Errorf("pickle truncated at byte %d", pos)

@@ -57,6 +57,7 @@ func TestScanPickleRejectsBadInput(t *testing.T) {
 		{"huge BINBYTES8", "\x8e\xff\xff\xff\xff\xff\xff\xff\x7f.", "claims 9223372036854775807 bytes"},
 		{"negative BINSTRING", "T\xff\xff\xff\xff.", "claims"},
 		{"truncated BININT", "J\x01\x02", "truncated"},
+		{"huge FRAME", "\x950\xff00\x00\x02\x00\x00.", "FRAME at byte 0 claims"},
 		{"unterminated GLOBAL", "cos\nsystem", "truncated in a text argument"},
 		{"no STOP", "K\x01", "no STOP"},
 	} {

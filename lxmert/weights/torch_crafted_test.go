@@ -121,4 +121,3 @@ func TestReadTorchBinCrafted(t *testing.T) {
 		})
 	}
 }
-

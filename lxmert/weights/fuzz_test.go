@@ -1,0 +1,56 @@
+package weights
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// FuzzParseSafetensors: arbitrary bytes never panic, and whatever parses
+// re-encodes to a file that parses to the same tensors.
+func FuzzParseSafetensors(f *testing.F) {
+	if seed, err := os.ReadFile(fixture("py_mixed.safetensors")); err == nil {
+		f.Add(seed)
+	}
+	f.Add(safetensorsFile(`{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"__metadata__":{"k":"v"}}`, make([]byte, 8)))
+	f.Add(safetensorsFile(`{"a":{"dtype":"BF16","shape":[],"data_offsets":[0,2]},"b":{"dtype":"I64","shape":[0,5],"data_offsets":[2,2]}}`, make([]byte, 2)))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sd, meta, err := ParseSafetensors(data)
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := EncodeSafetensors(&buf, sd, meta); err != nil {
+			return // e.g. names that are legal JSON but not writable
+		}
+		again, _, err := ParseSafetensors(buf.Bytes())
+		if err != nil {
+			t.Fatalf("re-encoded file does not parse: %v", err)
+		}
+		if again.Len() != sd.Len() {
+			t.Fatalf("re-encoded file has %d tensors, want %d", again.Len(), sd.Len())
+		}
+		for name, want := range sd.All() {
+			got, ok := again.Get(name)
+			if !ok || got.DType != want.DType || !bytes.Equal(got.Data, want.Data) || len(got.Shape) != len(want.Shape) {
+				t.Fatalf("tensor %q changed in the round trip", name)
+			}
+		}
+	})
+}
+
+// FuzzReadTorchPickle: arbitrary data.pkl contents never panic or execute.
+func FuzzReadTorchPickle(f *testing.F) {
+	f.Add([]byte(pklDict("w", pklTensor("0", "FloatStorage", 2, 0, []int{2}, []int{1}))))
+	f.Add([]byte("\x80\x02}."))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		storages := map[string]*storageRef{"0": {key: "0", dtype: F32, numel: 2, data: make([]byte, 8)}}
+		obj, _, err := unpickle(data, func(id interface{}) (interface{}, error) {
+			return storages["0"], nil
+		})
+		if err == nil {
+			_, _ = toStateDict(obj)
+		}
+	})
+}
