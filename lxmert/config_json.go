@@ -1,6 +1,7 @@
 package lxmert
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -31,7 +32,11 @@ func (c *LxmertConfig) UnmarshalJSON(data []byte) error {
 			if c.Extra == nil {
 				c.Extra = map[string]json.RawMessage{}
 			}
-			c.Extra[k] = v
+			var buf bytes.Buffer
+			if err := json.Compact(&buf, v); err != nil {
+				return err
+			}
+			c.Extra[k] = buf.Bytes()
 		}
 	}
 	return nil
@@ -52,6 +57,12 @@ func (c LxmertConfig) MarshalJSON() ([]byte, error) {
 			all[k] = v
 		}
 	}
+	// HF derives num_hidden_layers from the layer counts; keep it in step with them.
+	layers, err := json.Marshal(map[string]int{"vision": c.RLayers, "cross_encoder": c.XLayers, "language": c.LLayers})
+	if err != nil {
+		return nil, err
+	}
+	all["num_hidden_layers"] = layers
 	if _, ok := all["model_type"]; !ok {
 		all["model_type"] = json.RawMessage(`"lxmert"`)
 	}

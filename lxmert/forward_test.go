@@ -1,0 +1,110 @@
+package lxmert
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+func tinyQA(t *testing.T) *LxmertForQuestionAnswering {
+	m, err := LxmertForQuestionAnsweringFromPretrained(tinyCases + "tiny-qa")
+	require.NoError(t, err)
+	t.Cleanup(m.Close)
+	return m
+}
+
+// goodInputs are valid inputs for the tiny config (vocab 120, feat 24, pos 4).
+func goodInputs(s *binding.Scope) Inputs {
+	return Inputs{
+		InputIDs:    s.FromInt64([]int64{101, 5, 7, 102}, 1, 4),
+		VisualFeats: s.Full(binding.Float32, 0.5, 1, 3, 24),
+		VisualPos:   s.Full(binding.Float32, 0.25, 1, 3, 4),
+	}
+}
+
+// Bad inputs come back as an InputError naming the tensor and what is wrong.
+func TestInputErrors(t *testing.T) {
+	m := tinyQA(t)
+	cases := []struct {
+		name, tensor, msg string
+		edit              func(s *binding.Scope, in *Inputs)
+	}{
+		{"ids out of vocab", "input_ids", "outside [0, 120)", func(s *binding.Scope, in *Inputs) {
+			in.InputIDs = s.FromInt64([]int64{1, 500}, 1, 2)
+		}},
+		{"ids float", "input_ids", "dtype", func(s *binding.Scope, in *Inputs) {
+			in.InputIDs = s.Full(binding.Float32, 1, 1, 4)
+		}},
+		{"ids 1-D", "input_ids", "expected shape [* *]", func(s *binding.Scope, in *Inputs) {
+			in.InputIDs = s.FromInt64([]int64{1, 2}, 2)
+		}},
+		{"too long", "input_ids", "max_position_embeddings 40", func(s *binding.Scope, in *Inputs) {
+			in.InputIDs = s.Zeros(binding.Int64, 1, 41)
+		}},
+		{"feature size", "visual_feats", "expected shape [1 * 24]", func(s *binding.Scope, in *Inputs) {
+			in.VisualFeats = s.Zeros(binding.Float32, 1, 3, 2048)
+		}},
+		{"batch mismatch", "visual_pos", "expected shape [1 3 4]", func(s *binding.Scope, in *Inputs) {
+			in.VisualPos = s.Zeros(binding.Float32, 2, 3, 4)
+		}},
+		{"mask length", "attention_mask", "expected shape [1 4]", func(s *binding.Scope, in *Inputs) {
+			in.AttentionMask = s.Ones(binding.Int64, 1, 5)
+		}},
+		{"token type range", "token_type_ids", "type_vocab_size", func(s *binding.Scope, in *Inputs) {
+			in.TokenTypeIDs = s.FromInt64([]int64{0, 0, 2, 0}, 1, 4)
+		}},
+		{"no visual features", "visual_feats", "required", func(s *binding.Scope, in *Inputs) {
+			in.VisualFeats = binding.Tensor{}
+		}},
+		{"no text", "input_ids", "missing", func(s *binding.Scope, in *Inputs) {
+			in.InputIDs = binding.Tensor{}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := binding.NewScope()
+			defer s.Close()
+			in := goodInputs(s)
+			c.edit(s, &in)
+			_, err := m.ForwardScope(s, in, binding.Tensor{}, Options{})
+			var ie *InputError
+			require.ErrorAs(t, err, &ie)
+			require.Equal(t, c.tensor, ie.Tensor)
+			require.Contains(t, err.Error(), c.msg)
+		})
+	}
+}
+
+// Forward owns its outputs; eval forwards repeat exactly, train-mode forwards apply dropout.
+func TestForwardOwnershipAndModes(t *testing.T) {
+	m := tinyQA(t)
+	s := binding.NewScope()
+	defer s.Close()
+	in := goodInputs(s)
+	first, err := m.Forward(in, binding.Tensor{}, Options{OutputAttentions: true})
+	require.NoError(t, err)
+	require.Len(t, first.CrossEncoderAttentions, 1)
+	require.Nil(t, first.LanguageHiddenStates)
+	require.Nil(t, first.Loss.T)
+	a := s.Float32s(first.QuestionAnsweringScore)
+	first.Close()
+	first.Close() // twice is safe
+	again, err := m.Forward(in, binding.Tensor{}, Options{})
+	require.NoError(t, err)
+	require.Equal(t, a, s.Float32s(again.QuestionAnsweringScore))
+	again.Close()
+
+	m.Train()
+	defer m.Eval()
+	binding.ManualSeed(1)
+	t1, err := m.Forward(in, binding.Tensor{}, Options{})
+	require.NoError(t, err)
+	defer t1.Close()
+	t2, err := m.Forward(in, binding.Tensor{}, Options{})
+	require.NoError(t, err)
+	defer t2.Close()
+	require.NotEqual(t, s.Float32s(t1.QuestionAnsweringScore), s.Float32s(t2.QuestionAnsweringScore))
+	require.NoError(t, s.Err())
+}
