@@ -129,7 +129,24 @@ def generate(out_dir, name):
             for f in ("inputs.safetensors", "outputs.safetensors"):
                 with open(os.path.join(case, f), "rb") as src, open(os.path.join(bin_case, f), "wb") as dst:
                     dst.write(src.read())
+        if name == "tiny" and arch == "qa":
+            half_precision_cases(out_dir, model, inp, labels)
         print("wrote", case)
+
+
+def half_precision_cases(out_dir, model, inp, labels):
+    """The same QA model stored in fp16 and bf16: the reference runs in fp32 on the weights
+    rounded to that type, which is what loading converts them to."""
+    for dtype, tag in [(torch.float16, "fp16"), (torch.bfloat16, "bf16")]:
+        rounded = type(model)(model.config).eval()
+        rounded.load_state_dict({k: v.to(dtype).float() for k, v in model.state_dict().items()})
+        with torch.no_grad():
+            out = rounded(**inp, **labels, output_attentions=True, output_hidden_states=True)
+        case = os.path.join(out_dir, f"tiny-qa-{tag}")
+        os.makedirs(case, exist_ok=True)
+        rounded.to(dtype).save_pretrained(case, safe_serialization=True)
+        save_file(flatten_inputs(inp, labels), os.path.join(case, "inputs.safetensors"))
+        save_file(flatten_outputs(out), os.path.join(case, "outputs.safetensors"))
 
 
 if __name__ == "__main__":
