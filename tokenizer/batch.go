@@ -13,6 +13,9 @@ func (c *core) encodeBatch(inputs []Input, o *EncodeOptions, one func(Input, *En
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
+	if err := c.checkPadLength(o); err != nil {
+		return nil, err
+	}
 	out := make([]*Encoding, len(inputs))
 	errs := make([]error, len(inputs))
 	workers := min(runtime.GOMAXPROCS(0), len(inputs))
@@ -42,6 +45,37 @@ func (c *core) encodeBatch(inputs []Input, o *EncodeOptions, one func(Input, *En
 	}
 	c.padBatch(out, o)
 	return out, nil
+}
+
+// encodeSingle is encodeBatch for one input without the batch bookkeeping.
+func (c *core) encodeSingle(in Input, o *EncodeOptions, one func(Input, *EncodeOptions) (*Encoding, error)) (*Encoding, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if err := c.checkPadLength(o); err != nil {
+		return nil, err
+	}
+	e, err := one(in, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Padding == PadMaxLength {
+		c.padTo(e, c.maxLength(o), o.PadLeft)
+	} else if o.Padding == PadLongest {
+		c.padTo(e, len(e.IDs), o.PadLeft) // pads the overflowing windows to the main one
+	}
+	return e, nil
+}
+
+// maxPadLength bounds PadMaxLength so that a huge model_max_length (HF writes 1e30 for "no
+// limit") cannot exhaust memory.
+const maxPadLength = 1 << 20
+
+func (c *core) checkPadLength(o *EncodeOptions) error {
+	if o.Padding == PadMaxLength && c.maxLength(o) > maxPadLength {
+		return fmt.Errorf("tokenizer: refusing to pad to %d tokens (more than %d); set MaxLength", c.maxLength(o), maxPadLength)
+	}
+	return nil
 }
 
 func errMaxLength(maxLen, special int) error {

@@ -3,6 +3,7 @@ package tokenizer
 import (
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -123,10 +124,14 @@ func (u *rules) computeStrip(r rune, dst []rune) []rune {
 		return append(dst, []rune(s)...)
 	}
 	var b [4]byte
+	var out [32]byte
 	n := encodeRune(b[:], r)
-	for _, d := range norm.NFD.String(string(b[:n])) {
-		if !unicode.Is(unicode.Mn, d) {
-			dst = append(dst, d)
+	d := norm.NFD.Append(out[:0], b[:n]...)
+	for len(d) > 0 {
+		x, size := utf8.DecodeRune(d)
+		d = d[size:]
+		if !unicode.Is(unicode.Mn, x) {
+			dst = append(dst, x)
 		}
 	}
 	return dst

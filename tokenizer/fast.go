@@ -72,11 +72,7 @@ func (t *LxmertTokenizerFast) EncodeWith(in Input, o EncodeOptions) (*Encoding, 
 	if in.IsPair && in.Pair == "" {
 		in.IsPair = false
 	}
-	es, err := t.EncodeBatch([]Input{in}, o)
-	if err != nil {
-		return nil, err
-	}
-	return es[0], nil
+	return t.encodeSingle(in, &o, t.encodeOne)
 }
 
 // EncodeBatch encodes inputs in parallel on all CPUs, then pads them together.

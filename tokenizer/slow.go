@@ -89,11 +89,7 @@ func (t *LxmertTokenizer) EncodePair(a, b string) (*Encoding, error) {
 // EncodeWith encodes one input with truncation and padding options. PadLongest pads nothing
 // for a single input.
 func (t *LxmertTokenizer) EncodeWith(in Input, o EncodeOptions) (*Encoding, error) {
-	es, err := t.EncodeBatch([]Input{in}, o)
-	if err != nil {
-		return nil, err
-	}
-	return es[0], nil
+	return t.encodeSingle(in, &o, t.encodeOne)
 }
 
 func (t *LxmertTokenizer) encodeOne(in Input, o *EncodeOptions) (*Encoding, error) {

@@ -13,10 +13,18 @@ func (c *core) build(a seq, b *seq, withSpecial bool, fast bool) *Encoding {
 			n++
 		}
 	}
-	e := &Encoding{IDs: make([]int, 0, n), TypeIDs: make([]int, 0, n), SpecialTokensMask: make([]int, 0, n)}
+	// One backing array per element type: an encoding costs a handful of allocations.
+	k := 4
 	if fast {
-		e.Offsets, e.CharOffsets = make([]Offset, 0, n), make([]Offset, 0, n)
-		e.WordIDs, e.SequenceIDs = make([]int, 0, n), make([]int, 0, n)
+		k = 6
+	}
+	ints := make([]int, k*n)
+	part0 := func(i int) []int { return ints[i*n : i*n : (i+1)*n] }
+	e := &Encoding{IDs: part0(0), TypeIDs: part0(1), SpecialTokensMask: part0(2), AttentionMask: ints[3*n : 4*n : 4*n]}
+	if fast {
+		offs := make([]Offset, 2*n)
+		e.Offsets, e.CharOffsets = offs[0:0:n], offs[n:n:2*n]
+		e.WordIDs, e.SequenceIDs = part0(4), part0(5)
 	}
 	special := func(id int32, typ int) {
 		e.IDs = append(e.IDs, int(id))
@@ -55,7 +63,6 @@ func (c *core) build(a seq, b *seq, withSpecial bool, fast bool) *Encoding {
 			special(c.sepID, 1)
 		}
 	}
-	e.AttentionMask = make([]int, len(e.IDs))
 	for i := range e.AttentionMask {
 		e.AttentionMask[i] = 1
 	}
