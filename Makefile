@@ -42,8 +42,10 @@ build: native
 test: setup build
 	go test -count=1 ./...
 
-bench: build
-	go test -run '^$$' -bench . -benchtime 20x ./...
+# bench: Go forwards and the HF eager baseline in one run (compare ratios: the machine is noisy).
+bench: setup build
+	go test -run '^$$' -bench QAForward -benchtime 10x ./lxmert
+	$(PY) tests/bench_hf.py
 
 clean:
 	rm -rf $(BUILD) bin $(STAMP)

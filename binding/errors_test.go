@@ -80,3 +80,26 @@ func TestThreadSetting(t *testing.T) {
 	require.Equal(t, 2, NumThreads())
 	require.Error(t, SetNumThreads(0))
 }
+
+// Grad scopes record autograd graphs through parameters that require gradients; no-grad
+// scopes never do, whatever their inputs.
+func TestGradModes(t *testing.T) {
+	setup := NewScope()
+	defer setup.Close()
+	w := setup.Ones(Float32, 3, 3)
+	setup.SetRequiresGrad(w, true)
+	x := setup.Ones(Float32, 2, 3)
+	require.NoError(t, setup.Err())
+
+	s := NewScope()
+	defer s.Close()
+	rg, err := RequiresGrad(s.Linear(x, w, Tensor{}))
+	require.NoError(t, err)
+	require.False(t, rg)
+
+	g := NewGradScope()
+	defer g.Close()
+	rg, err = RequiresGrad(g.Linear(x, w, Tensor{}))
+	require.NoError(t, err)
+	require.True(t, rg)
+}

@@ -135,6 +135,18 @@ func TypeOf(t Tensor) (DType, error) {
 	return DType(d), err
 }
 
+// RequiresGrad reports whether t takes part in an autograd graph (a leaf that requires
+// gradients or a result computed from one in a grad scope).
+func RequiresGrad(t Tensor) (bool, error) {
+	if t.T == nil || *t.T == nil {
+		return false, &Error{Op: "RequiresGrad", Msg: "nil or freed tensor"}
+	}
+	var f C.int
+	err := takeErr("RequiresGrad", C.lx_get_requires_grad(ptr(t), &f))
+	runtime.KeepAlive(t)
+	return f != 0, err
+}
+
 // Shape returns the sizes of t; on failure it records the error and returns nil.
 func (s *Scope) Shape(t Tensor) []int64 {
 	if !s.ok("Shape", t) {

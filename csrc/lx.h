@@ -37,6 +37,7 @@ lx_err lx_to_dtype(int grad, lx_tensor t, int dtype, lx_tensor *out);
 lx_err lx_clone(int grad, lx_tensor t, lx_tensor *out);
 lx_err lx_detach(lx_tensor t, lx_tensor *out);
 lx_err lx_requires_grad(lx_tensor t, int flag);
+lx_err lx_get_requires_grad(lx_tensor t, int *flag); /* true also for non-leaf graph nodes */
 lx_err lx_copy_(lx_tensor dst, lx_tensor src); /* in place, no grad: loading weights */
 lx_err lx_normal_(lx_tensor t, double mean, double std); /* in place, no grad: init */
 lx_err lx_fill_(lx_tensor t, double value);

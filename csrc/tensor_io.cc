@@ -84,6 +84,12 @@ lx_err lx_requires_grad(lx_tensor t, int flag) {
   LX_END
 }
 
+lx_err lx_get_requires_grad(lx_tensor t, int *flag) {
+  LX_TRY
+  *flag = lx::T(t).requires_grad() ? 1 : 0;
+  LX_END
+}
+
 lx_err lx_copy_(lx_tensor dst, lx_tensor src) {
   LX_TRY
   at::NoGradGuard ng;

@@ -89,6 +89,9 @@ func TestForwardOwnershipAndModes(t *testing.T) {
 	require.Nil(t, first.LanguageHiddenStates)
 	require.Nil(t, first.Loss.T)
 	a := s.Float32s(first.QuestionAnsweringScore)
+	rg, err := binding.RequiresGrad(first.QuestionAnsweringScore)
+	require.NoError(t, err)
+	require.False(t, rg, "an eval forward records no autograd graph")
 	first.Close()
 	first.Close() // twice is safe
 	again, err := m.Forward(in, binding.Tensor{}, Options{})
@@ -106,5 +109,8 @@ func TestForwardOwnershipAndModes(t *testing.T) {
 	require.NoError(t, err)
 	defer t2.Close()
 	require.NotEqual(t, s.Float32s(t1.QuestionAnsweringScore), s.Float32s(t2.QuestionAnsweringScore))
+	rg, err = binding.RequiresGrad(t1.QuestionAnsweringScore)
+	require.NoError(t, err)
+	require.True(t, rg, "a train-mode forward records the graph for backward")
 	require.NoError(t, s.Err())
 }

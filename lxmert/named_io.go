@@ -47,7 +47,7 @@ func ForwardNamed(m Pretrained, in *weights.StateDict, opts Options) (*weights.S
 	case *LxmertModel:
 		var o *LxmertModelOutput
 		if o, err = mm.ForwardScope(s, inputs, opts); err == nil {
-			collect(out, "", o.LanguageOutput, o.VisionOutput, o.PooledOutput)
+			out["language_output"], out["vision_output"], out["pooled_output"] = o.LanguageOutput, o.VisionOutput, o.PooledOutput
 			collectTuples(out, o.LanguageHiddenStates, o.VisionHiddenStates, o.LanguageAttentions, o.VisionAttentions, o.CrossEncoderAttentions)
 		}
 	case *LxmertForPreTraining:
@@ -104,10 +104,6 @@ func ForwardNamed(m Pretrained, in *weights.StateDict, opts Options) (*weights.S
 }
 
 var tupleNames = []string{"language_hidden_states", "vision_hidden_states", "language_attentions", "vision_attentions", "cross_encoder_attentions"}
-
-func collect(out map[string]binding.Tensor, _ string, lang, visn, pooled binding.Tensor) {
-	out["language_output"], out["vision_output"], out["pooled_output"] = lang, visn, pooled
-}
 
 func collectTuples(out map[string]binding.Tensor, tuples ...[]binding.Tensor) {
 	for i, tu := range tuples {

@@ -40,6 +40,7 @@ func newParams(std float64) *params {
 func (p *params) add(name string, kind initKind, shape ...int64) *Param {
 	t := p.scope.Zeros(binding.Float32, shape...)
 	p.init(t, kind)
+	p.scope.SetRequiresGrad(t, true) // a leaf, as nn.Parameter; eval scopes still record nothing
 	prm := &Param{Name: name, Shape: shape, T: t}
 	p.order = append(p.order, prm)
 	p.byName[name] = prm
@@ -69,6 +70,7 @@ func (p *params) tie(alias string, owner *Param) *Param {
 // replace swaps a parameter's tensor for t (same name, possibly a new shape) and frees the old.
 func (p *params) replace(prm *Param, t binding.Tensor, shape []int64) {
 	old := prm.T
+	p.scope.SetRequiresGrad(t, true)
 	prm.T, prm.Shape = t, shape
 	p.scope.Free(old)
 }
