@@ -60,7 +60,7 @@ func TokenizeJSONL(in io.Reader, out io.Writer, t Tokenizer, offsets bool) error
 			break
 		}
 		if rerr != nil && rerr != io.EOF {
-			return fmt.Errorf("tokenize: read line %d: %w", line, rerr)
+			return fmt.Errorf("tokenizer: read line %d: %w", line, rerr)
 		}
 		v, err := tokenizeLine(raw, t, offsets)
 		if err != nil {
@@ -71,17 +71,17 @@ func TokenizeJSONL(in io.Reader, out io.Writer, t Tokenizer, offsets bool) error
 			v = jsonlErr{line, err.Error()}
 		}
 		if err := enc.Encode(v); err != nil {
-			return fmt.Errorf("tokenize: write line %d: %w", line, err)
+			return fmt.Errorf("tokenizer: write line %d: %w", line, err)
 		}
 		if rerr == io.EOF {
 			break
 		}
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("tokenize: write: %w", err)
+		return fmt.Errorf("tokenizer: write: %w", err)
 	}
 	if bad > 0 {
-		return fmt.Errorf("tokenize: %d malformed input line(s), the first at line %d", bad, firstBad)
+		return fmt.Errorf("tokenizer: %d malformed input line(s), the first at line %d", bad, firstBad)
 	}
 	return nil
 }
