@@ -1,6 +1,7 @@
 package lxmert
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/lxmert-go/golxmert/binding"
@@ -67,8 +68,13 @@ func (m *LxmertModel) Forward(in Inputs, opts Options) (*LxmertModelOutput, erro
 // ForwardScope runs the model inside the caller's scope, which owns every tensor made, the
 // outputs included: the form a training step uses (forward, loss, backward, one scope).
 func (m *LxmertModel) ForwardScope(s *binding.Scope, in Inputs, opts Options) (*LxmertModelOutput, error) {
+	if s == nil {
+		return nil, errNilScope
+	}
 	return m.forward(run{s: s, train: m.training}, in, opts)
 }
+
+var errNilScope = errors.New("lxmert: ForwardScope needs a scope (binding.NewScope)")
 
 func scopeFor(training bool) *binding.Scope {
 	if training {

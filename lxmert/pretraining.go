@@ -79,6 +79,9 @@ func (m *LxmertForPreTraining) Forward(in Inputs, labels *PreTrainingLabels, opt
 
 // ForwardScope is Forward inside the caller's scope, which owns every tensor made.
 func (m *LxmertForPreTraining) ForwardScope(s *binding.Scope, in Inputs, labels *PreTrainingLabels, opts Options) (*LxmertForPreTrainingOutput, error) {
+	if s == nil {
+		return nil, errNilScope
+	}
 	r := run{s: s, train: m.Lxmert.training}
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {

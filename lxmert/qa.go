@@ -52,6 +52,9 @@ func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, o
 
 // ForwardScope is Forward inside the caller's scope, which owns every tensor made.
 func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+	if s == nil {
+		return nil, errNilScope
+	}
 	r := run{s: s, train: m.Lxmert.training}
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
