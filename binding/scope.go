@@ -64,32 +64,33 @@ func (s *Scope) Close() {
 // Free. A finalizer frees them if the caller forgets, but relying on it grows memory.
 func (s *Scope) Keep(ts ...Tensor) {
 	for _, t := range ts {
-		if t.T == nil {
-			continue
-		}
-		for i := len(s.owned) - 1; i >= 0; i-- {
-			if s.owned[i] == t.T {
-				s.owned = append(s.owned[:i], s.owned[i+1:]...)
-				runtime.SetFinalizer(t.T, freeCell)
-				break
-			}
+		if s.disown(t) {
+			runtime.SetFinalizer(t.T, freeCell)
 		}
 	}
+}
+
+// disown removes t from the tensors the scope owns and reports whether it was one of them.
+// Recent tensors are the likely ones, so the search runs from the end.
+func (s *Scope) disown(t Tensor) bool {
+	if t.T == nil {
+		return false
+	}
+	for i := len(s.owned) - 1; i >= 0; i-- {
+		if s.owned[i] == t.T {
+			s.owned = append(s.owned[:i], s.owned[i+1:]...)
+			return true
+		}
+	}
+	return false
 }
 
 // Free releases tensors the scope owns now, before Close (a replaced parameter, a buffer
 // not needed any more). Tensors it does not own are left alone.
 func (s *Scope) Free(ts ...Tensor) {
 	for _, t := range ts {
-		if t.T == nil {
-			continue
-		}
-		for i := len(s.owned) - 1; i >= 0; i-- {
-			if s.owned[i] == t.T {
-				s.owned = append(s.owned[:i], s.owned[i+1:]...)
-				freeCell(t.T)
-				break
-			}
+		if s.disown(t) {
+			freeCell(t.T)
 		}
 	}
 }

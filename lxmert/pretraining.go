@@ -9,12 +9,10 @@ import (
 // LxmertForPreTraining is the backbone with the pretraining heads: masked LM (tied to the
 // word embeddings), cross-modality matching, masked object prediction and QA.
 type LxmertForPreTraining struct {
-	Config         *LxmertConfig
-	Lxmert         *LxmertModel
+	headModel
 	Cls            *LxmertPreTrainingHeads
 	ObjPredictHead *LxmertVisualObjHead    // nil unless task_obj_predict
 	AnswerHead     *LxmertVisualAnswerHead // nil unless task_qa
-	params         *params
 }
 
 // ObjLabel is one visual task's targets: Label (class ids [batch, boxes] for obj/attr,
@@ -40,8 +38,8 @@ func NewLxmertForPreTraining(c *LxmertConfig) (*LxmertForPreTraining, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	p := newParams(c.InitializerRange)
-	m := &LxmertForPreTraining{Config: c, Lxmert: buildBackbone(p, "lxmert.", c), params: p}
+	m := &LxmertForPreTraining{headModel: newHeadModel(c)}
+	p := m.params
 	m.Cls = newPreTrainingHeads(p, "cls", c, m.Lxmert.Embeddings.WordEmbeddings)
 	if c.TaskObjPredict {
 		m.ObjPredictHead = newVisualObjHead(p, "obj_predict_head", c)
@@ -55,15 +53,6 @@ func NewLxmertForPreTraining(c *LxmertConfig) (*LxmertForPreTraining, error) {
 	}
 	return m, nil
 }
-
-// Train turns dropout on; Eval turns it off.
-func (m *LxmertForPreTraining) Train() { m.Lxmert.Train() }
-
-// Eval turns dropout off.
-func (m *LxmertForPreTraining) Eval() { m.Lxmert.Eval() }
-
-// Close frees the model's parameters.
-func (m *LxmertForPreTraining) Close() { m.params.close() }
 
 // Forward runs the model and the losses of the labels given (labels may be nil).
 func (m *LxmertForPreTraining) Forward(in Inputs, labels *PreTrainingLabels, opts Options) (*LxmertForPreTrainingOutput, error) {

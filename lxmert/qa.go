@@ -8,10 +8,8 @@ import (
 
 // LxmertForQuestionAnswering is the backbone with the visual answer head.
 type LxmertForQuestionAnswering struct {
-	Config     *LxmertConfig
-	Lxmert     *LxmertModel
+	headModel
 	AnswerHead *LxmertVisualAnswerHead
-	params     *params
 }
 
 // NewLxmertForQuestionAnswering builds a randomly initialised QA model for c.
@@ -19,24 +17,14 @@ func NewLxmertForQuestionAnswering(c *LxmertConfig) (*LxmertForQuestionAnswering
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	p := newParams(c.InitializerRange)
-	m := &LxmertForQuestionAnswering{Config: c, Lxmert: buildBackbone(p, "lxmert.", c), params: p}
-	m.AnswerHead = newAnswerHead(p, "answer_head", c, c.NumQALabels)
-	if err := p.err(); err != nil {
-		p.close()
+	m := &LxmertForQuestionAnswering{headModel: newHeadModel(c)}
+	m.AnswerHead = newAnswerHead(m.params, "answer_head", c, c.NumQALabels)
+	if err := m.params.err(); err != nil {
+		m.Close()
 		return nil, err
 	}
 	return m, nil
 }
-
-// Train turns dropout on; Eval turns it off.
-func (m *LxmertForQuestionAnswering) Train() { m.Lxmert.Train() }
-
-// Eval turns dropout off.
-func (m *LxmertForQuestionAnswering) Eval() { m.Lxmert.Eval() }
-
-// Close frees the model's parameters.
-func (m *LxmertForQuestionAnswering) Close() { m.params.close() }
 
 // Forward scores every answer; with labels ([batch] answer ids) it adds the cross-entropy loss.
 func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
