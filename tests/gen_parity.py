@@ -131,7 +131,28 @@ def generate(out_dir, name):
                     dst.write(src.read())
         if name == "tiny" and arch == "qa":
             half_precision_cases(out_dir, model, inp, labels)
+        if name == "tiny" and arch in ("pretrain", "qa"):
+            train_mode_case(out_dir, case, model, inp, labels)
         print("wrote", case)
+
+
+TRAIN_SEED = 4242
+
+
+def train_mode_case(out_dir, case, model, inp, labels):
+    """A train-mode forward (dropout on) after torch.manual_seed(TRAIN_SEED): the Go port
+    applies dropout in HF's order, so the same seed gives the same masks and outputs."""
+    train_case = case + "-train"
+    os.makedirs(train_case, exist_ok=True)
+    model.save_pretrained(train_case, safe_serialization=True)
+    model.train()
+    torch.manual_seed(TRAIN_SEED)
+    out = model(**inp, **labels, output_attentions=True, output_hidden_states=True)
+    model.eval()
+    save_file(flatten_inputs(inp, labels), os.path.join(train_case, "inputs.safetensors"))
+    save_file(flatten_outputs(out), os.path.join(train_case, "outputs.safetensors"))
+    with open(os.path.join(train_case, "train_seed"), "w") as f:
+        f.write(f"{TRAIN_SEED}\n")
 
 
 def half_precision_cases(out_dir, model, inp, labels):

@@ -3,14 +3,19 @@
 package tests
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/lxmert-go/golxmert/binding"
 	"github.com/lxmert-go/golxmert/lxmert"
 	"github.com/lxmert-go/golxmert/lxmert/weights"
 )
@@ -18,37 +23,43 @@ import (
 // Tolerance of the parity contract in fp32: |Δ| ≤ absTol + relTol·|ref|.
 const absTol, relTol = 1e-5, 1e-4
 
-// compareOutputs checks that got has exactly want's keys and shapes, values within tolerance,
-// and returns the worst absolute difference.
-func compareOutputs(t *testing.T, want, got *weights.StateDict) float64 {
-	t.Helper()
+// diffOutputs compares got with want: exactly want's fields and shapes, values within
+// tolerance. It returns the first violation ("" when none) and the worst |Δ|.
+func diffOutputs(want, got *weights.StateDict) (violation string, worst float64) {
 	wantNames := append([]string(nil), want.Names...)
 	gotNames := append([]string(nil), got.Names...)
 	sort.Strings(wantNames)
 	sort.Strings(gotNames)
-	require.Equal(t, wantNames, gotNames, "output fields differ from HF's")
-	worst := 0.0
+	if fmt.Sprint(wantNames) != fmt.Sprint(gotNames) {
+		return fmt.Sprintf("output fields %v, HF has %v", gotNames, wantNames), 0
+	}
 	for _, name := range wantNames {
 		w, _ := want.Get(name)
 		g, _ := got.Get(name)
-		require.Equal(t, w.Shape, g.Shape, "%s: shape", name)
-		wv, err := w.Float32()
-		require.NoError(t, err)
-		gv, err := g.Float32()
-		require.NoError(t, err)
+		if fmt.Sprint(w.Shape) != fmt.Sprint(g.Shape) {
+			return fmt.Sprintf("%s: shape %v, HF has %v", name, g.Shape, w.Shape), worst
+		}
+		wv, err1 := w.Float32()
+		gv, err2 := g.Float32()
+		if err := errors.Join(err1, err2); err != nil {
+			return fmt.Sprintf("%s: %v", name, err), worst
+		}
 		for i := range wv {
 			d := math.Abs(float64(gv[i]) - float64(wv[i]))
-			if math.IsNaN(d) {
-				t.Fatalf("%s[%d]: got %v, want %v", name, i, gv[i], wv[i])
+			if math.IsNaN(d) || d > absTol+relTol*math.Abs(float64(wv[i])) {
+				return fmt.Sprintf("%s[%d]: got %v, want %v (|Δ| %.3g)", name, i, gv[i], wv[i], d), worst
 			}
-			if d > worst {
-				worst = d
-			}
-			if d > absTol+relTol*math.Abs(float64(wv[i])) {
-				t.Fatalf("%s[%d]: got %v, want %v (|Δ| %.3g)", name, i, gv[i], wv[i], d)
-			}
+			worst = math.Max(worst, d)
 		}
 	}
+	return "", worst
+}
+
+// compareOutputs fails the test on any violation and returns the worst |Δ|.
+func compareOutputs(t *testing.T, want, got *weights.StateDict) float64 {
+	t.Helper()
+	v, worst := diffOutputs(want, got)
+	require.Empty(t, v)
 	return worst
 }
 
@@ -57,6 +68,13 @@ func runCase(t *testing.T, dir string) {
 	m, err := lxmert.FromPretrained(dir)
 	require.NoError(t, err)
 	defer m.Close()
+	// A case with a train_seed file is a train-mode forward: dropout masks come from that seed.
+	if raw, err := os.ReadFile(filepath.Join(dir, "train_seed")); err == nil {
+		seed, err := strconv.ParseUint(strings.TrimSpace(string(raw)), 10, 64)
+		require.NoError(t, err)
+		m.Train()
+		binding.ManualSeed(seed)
+	}
 	in, _, err := weights.ReadSafetensors(filepath.Join(dir, "inputs.safetensors"))
 	require.NoError(t, err)
 	want, _, err := weights.ReadSafetensors(filepath.Join(dir, "outputs.safetensors"))
@@ -97,4 +115,31 @@ func TestParityGenerated(t *testing.T) {
 			t.Run(filepath.Base(dir), func(t *testing.T) { runCase(t, dir) })
 		}
 	}
+}
+
+// The suite must notice a wrong model: one weight changed by 1e-3 breaks parity.
+func TestParityDetectsAWrongWeight(t *testing.T) {
+	dir := "testdata/parity/tiny-qa"
+	m, err := lxmert.LxmertForQuestionAnsweringFromPretrained(dir)
+	require.NoError(t, err)
+	defer m.Close()
+	sd, err := m.StateDict()
+	require.NoError(t, err)
+	h, _ := sd.Get("lxmert.encoder.x_layers.0.visual_attention.att.value.weight")
+	v, err := h.Float32()
+	require.NoError(t, err)
+	v[5] += 1e-3
+	changed, err := weights.FromFloat32(h.Name, h.Shape, v)
+	require.NoError(t, err)
+	sd.Set(changed)
+	require.NoError(t, m.LoadStateDict(sd))
+	in, _, err := weights.ReadSafetensors(filepath.Join(dir, "inputs.safetensors"))
+	require.NoError(t, err)
+	want, _, err := weights.ReadSafetensors(filepath.Join(dir, "outputs.safetensors"))
+	require.NoError(t, err)
+	got, err := lxmert.ForwardNamed(m, in, lxmert.Options{OutputAttentions: true, OutputHiddenStates: true})
+	require.NoError(t, err)
+	violation, _ := diffOutputs(want, got)
+	require.NotEmpty(t, violation)
+	t.Log("detected:", violation)
 }
