@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
-// encodeBatch runs one encode function over inputs on GOMAXPROCS goroutines, each taking a
-// contiguous chunk, then pads the batch.
+// encodeBatch runs one encode function over inputs on GOMAXPROCS goroutines, then pads the batch.
 func (c *core) encodeBatch(inputs []Input, o *EncodeOptions, one func(Input, *EncodeOptions) (*Encoding, error)) ([]*Encoding, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -24,17 +24,25 @@ func (c *core) encodeBatch(inputs []Input, o *EncodeOptions, one func(Input, *En
 			out[i], errs[i] = one(in, o)
 		}
 	} else {
+		// Workers take blocks of inputs from a shared counter: texts differ a lot in cost, so
+		// fixed contiguous chunks leave one goroutine idle while another works.
+		const block = 16
+		var next atomic.Int64
 		var wg sync.WaitGroup
-		chunk := (len(inputs) + workers - 1) / workers
-		for lo := 0; lo < len(inputs); lo += chunk {
-			hi := min(lo+chunk, len(inputs))
+		for w := 0; w < workers; w++ {
 			wg.Add(1)
-			go func(lo, hi int) {
+			go func() {
 				defer wg.Done()
-				for i := lo; i < hi; i++ {
-					out[i], errs[i] = one(inputs[i], o)
+				for {
+					lo := int(next.Add(block)) - block
+					if lo >= len(inputs) {
+						return
+					}
+					for i := lo; i < min(lo+block, len(inputs)); i++ {
+						out[i], errs[i] = one(inputs[i], o)
+					}
 				}
-			}(lo, hi)
+			}()
 		}
 		wg.Wait()
 	}

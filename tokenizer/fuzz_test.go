@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -30,12 +31,7 @@ func FuzzEncode(f *testing.F) {
 			ReturnOverflowing: knobs&0x20 != 0,
 		}
 		in := Input{Text: text, Pair: pair, IsPair: knobs&0x40 != 0}
-		for _, tk := range []interface {
-			Tokenize(string) []string
-			EncodeWith(Input, EncodeOptions) (*Encoding, error)
-			Decode([]int, DecodeOptions) string
-			VocabSize() int
-		}{slow, fast} {
+		for _, tk := range []Tokenizer{slow, fast} {
 			_ = tk.Tokenize(text)
 			for _, opts := range []EncodeOptions{{}, o} {
 				e, err := tk.EncodeWith(in, opts)
@@ -45,6 +41,22 @@ func FuzzEncode(f *testing.F) {
 				for _, row := range e.Rows() {
 					checkRow(t, row, in, tk.VocabSize())
 					_ = tk.Decode(row.IDs, DecodeOptions{SkipSpecialTokens: knobs&1 == 0})
+				}
+			}
+			if knobs&0x80 != 0 && in.Pair != "" { // the parallel batch path agrees with single encodes
+				batch := make([]Input, 9)
+				for i := range batch {
+					batch[i] = in
+				}
+				es, err := tk.EncodeBatch(batch, EncodeOptions{})
+				one, err1 := tk.EncodeWith(in, EncodeOptions{})
+				if (err == nil) != (err1 == nil) {
+					t.Fatalf("batch error %v, single error %v", err, err1)
+				}
+				for _, e := range es {
+					if !reflect.DeepEqual(e, one) {
+						t.Fatalf("batch encoding differs from single: %v vs %v", e.IDs, one.IDs)
+					}
 				}
 			}
 		}
