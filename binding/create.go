@@ -19,6 +19,18 @@ func (s *Scope) Full(dtype DType, value float64, shape ...int64) Tensor {
 	return s.done("Full", e, out)
 }
 
+// Empty returns an uninitialised tensor of the given dtype and shape (its memory is not even
+// touched until written, so placeholders that will be replaced cost nothing).
+func (s *Scope) Empty(dtype DType, shape ...int64) Tensor {
+	if !s.ok("Empty") {
+		return Tensor{}
+	}
+	var out C.lx_tensor
+	e := C.lx_empty((*C.int64_t)(unsafe.SliceData(shape)), C.int(len(shape)), C.int(dtype), &out)
+	runtime.KeepAlive(shape)
+	return s.done("Empty", e, out)
+}
+
 // Zeros returns a zero tensor of the given dtype and shape.
 func (s *Scope) Zeros(dtype DType, shape ...int64) Tensor { return s.Full(dtype, 0, shape...) }
 

@@ -31,6 +31,7 @@ lx_err lx_copy_to(lx_tensor t, int dtype, void *dst, int64_t nbytes);
 lx_err lx_shape(lx_tensor t, int64_t *dims, int cap, int *ndim);
 lx_err lx_dtype(lx_tensor t, int *dtype);
 lx_err lx_numel(lx_tensor t, int64_t *n);
+lx_err lx_empty(const int64_t *shape, int ndim, int dtype, lx_tensor *out); /* uninitialised */
 lx_err lx_full(const int64_t *shape, int ndim, int dtype, double value, lx_tensor *out);
 lx_err lx_arange(int64_t n, int dtype, lx_tensor *out);
 lx_err lx_to_dtype(int grad, lx_tensor t, int dtype, lx_tensor *out);

@@ -44,6 +44,13 @@ lx_err lx_numel(lx_tensor t, int64_t *n) {
   LX_END
 }
 
+lx_err lx_empty(const int64_t *shape, int ndim, int dtype, lx_tensor *out) {
+  LX_TRY
+  *out = lx::wrap(at::empty(at::IntArrayRef(shape, ndim),
+                            at::TensorOptions().dtype(lx::dtype_of(dtype))));
+  LX_END
+}
+
 lx_err lx_full(const int64_t *shape, int ndim, int dtype, double value, lx_tensor *out) {
   LX_TRY
   *out = lx::wrap(at::full(at::IntArrayRef(shape, ndim), value,

@@ -8,8 +8,8 @@ type headModel struct {
 	params *params
 }
 
-func newHeadModel(c *LxmertConfig) headModel {
-	p := newParams(c.InitializerRange)
+func newHeadModel(c *LxmertConfig, placeholders bool) headModel {
+	p := newParams(c.InitializerRange, placeholders)
 	return headModel{Config: c, Lxmert: buildBackbone(p, "lxmert.", c), params: p}
 }
 

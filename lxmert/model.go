@@ -20,11 +20,13 @@ type LxmertModel struct {
 }
 
 // NewLxmertModel builds a randomly initialised model (HF's _init_weights) for c.
-func NewLxmertModel(c *LxmertConfig) (*LxmertModel, error) {
+func NewLxmertModel(c *LxmertConfig) (*LxmertModel, error) { return newLxmertModel(c, false) }
+
+func newLxmertModel(c *LxmertConfig, placeholders bool) (*LxmertModel, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	p := newParams(c.InitializerRange)
+	p := newParams(c.InitializerRange, placeholders)
 	m := buildBackbone(p, "", c)
 	if err := p.err(); err != nil {
 		p.close()

@@ -30,16 +30,24 @@ type params struct {
 	byName map[string]*Param
 	tied   map[string]string // alias key -> owner key (not saved, as save_pretrained does)
 	std    float64
+	// placeholders skips initialisation (and leaves memory untouched) for a model whose
+	// every parameter a checkpoint is about to replace.
+	placeholders bool
 }
 
-func newParams(std float64) *params {
-	return &params{scope: binding.NewScope(), byName: map[string]*Param{}, tied: map[string]string{}, std: std}
+func newParams(std float64, placeholders bool) *params {
+	return &params{scope: binding.NewScope(), byName: map[string]*Param{}, tied: map[string]string{}, std: std, placeholders: placeholders}
 }
 
 // add creates a float32 parameter initialised as HF's _init_weights does.
 func (p *params) add(name string, kind initKind, shape ...int64) *Param {
-	t := p.scope.Zeros(binding.Float32, shape...)
-	p.init(t, kind)
+	var t binding.Tensor
+	if p.placeholders {
+		t = p.scope.Empty(binding.Float32, shape...)
+	} else {
+		t = p.scope.Zeros(binding.Float32, shape...)
+		p.init(t, kind)
+	}
 	p.scope.SetRequiresGrad(t, true) // a leaf, as nn.Parameter; eval scopes still record nothing
 	prm := &Param{Name: name, Shape: shape, T: t}
 	p.order = append(p.order, prm)

@@ -68,11 +68,11 @@ func FromPretrained(dir string) (Pretrained, error) {
 	}
 	switch arch := c.Architecture(); arch {
 	case "", ArchModel:
-		return load(dir, c, NewLxmertModel)
+		return load(dir, c, newLxmertModel)
 	case ArchPreTrain:
-		return load(dir, c, NewLxmertForPreTraining)
+		return load(dir, c, newLxmertForPreTraining)
 	case ArchQuestionQA:
-		return load(dir, c, NewLxmertForQuestionAnswering)
+		return load(dir, c, newLxmertForQuestionAnswering)
 	default:
 		return nil, fmt.Errorf("lxmert: %s: architecture %q is not one of %s, %s, %s", dir, arch, ArchModel, ArchPreTrain, ArchQuestionQA)
 	}
@@ -80,20 +80,20 @@ func FromPretrained(dir string) (Pretrained, error) {
 
 // LxmertModelFromPretrained loads a bare model (from a bare or a head checkpoint).
 func LxmertModelFromPretrained(dir string) (*LxmertModel, error) {
-	return loadTyped(dir, NewLxmertModel)
+	return loadTyped(dir, newLxmertModel)
 }
 
 // LxmertForPreTrainingFromPretrained loads a pretraining model.
 func LxmertForPreTrainingFromPretrained(dir string) (*LxmertForPreTraining, error) {
-	return loadTyped(dir, NewLxmertForPreTraining)
+	return loadTyped(dir, newLxmertForPreTraining)
 }
 
 // LxmertForQuestionAnsweringFromPretrained loads a question-answering model.
 func LxmertForQuestionAnsweringFromPretrained(dir string) (*LxmertForQuestionAnswering, error) {
-	return loadTyped(dir, NewLxmertForQuestionAnswering)
+	return loadTyped(dir, newLxmertForQuestionAnswering)
 }
 
-func loadTyped[M Pretrained](dir string, build func(*LxmertConfig) (M, error)) (M, error) {
+func loadTyped[M Pretrained](dir string, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
 	c, err := LoadConfig(dir)
 	if err != nil {
@@ -102,13 +102,15 @@ func loadTyped[M Pretrained](dir string, build func(*LxmertConfig) (M, error)) (
 	return load(dir, c, build)
 }
 
-func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig) (M, error)) (M, error) {
+// load builds the model with placeholder parameters (no initialisation: the strict load below
+// replaces every one of them or the model is closed) and loads the checkpoint.
+func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
 	sd, err := ReadCheckpoint(dir)
 	if err != nil {
 		return zero, err
 	}
-	m, err := build(c)
+	m, err := build(c, true)
 	if err != nil {
 		return zero, err
 	}

@@ -35,10 +35,14 @@ func (l *PreTrainingLabels) any() bool {
 
 // NewLxmertForPreTraining builds a randomly initialised pretraining model for c.
 func NewLxmertForPreTraining(c *LxmertConfig) (*LxmertForPreTraining, error) {
+	return newLxmertForPreTraining(c, false)
+}
+
+func newLxmertForPreTraining(c *LxmertConfig, placeholders bool) (*LxmertForPreTraining, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	m := &LxmertForPreTraining{headModel: newHeadModel(c)}
+	m := &LxmertForPreTraining{headModel: newHeadModel(c, placeholders)}
 	p := m.params
 	m.Cls = newPreTrainingHeads(p, "cls", c, m.Lxmert.Embeddings.WordEmbeddings)
 	if c.TaskObjPredict {

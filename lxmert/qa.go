@@ -14,10 +14,14 @@ type LxmertForQuestionAnswering struct {
 
 // NewLxmertForQuestionAnswering builds a randomly initialised QA model for c.
 func NewLxmertForQuestionAnswering(c *LxmertConfig) (*LxmertForQuestionAnswering, error) {
+	return newLxmertForQuestionAnswering(c, false)
+}
+
+func newLxmertForQuestionAnswering(c *LxmertConfig, placeholders bool) (*LxmertForQuestionAnswering, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	m := &LxmertForQuestionAnswering{headModel: newHeadModel(c)}
+	m := &LxmertForQuestionAnswering{headModel: newHeadModel(c, placeholders)}
 	m.AnswerHead = newAnswerHead(m.params, "answer_head", c, c.NumQALabels)
 	if err := m.params.err(); err != nil {
 		m.Close()
