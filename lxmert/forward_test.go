@@ -114,3 +114,21 @@ func TestForwardOwnershipAndModes(t *testing.T) {
 	require.True(t, rg, "a train-mode forward records the graph for backward")
 	require.NoError(t, s.Err())
 }
+
+// Visual labels must name the config's visual losses, all of them.
+func TestObjLabelErrors(t *testing.T) {
+	m, err := LxmertForPreTrainingFromPretrained(tinyCases + "tiny-pretrain")
+	require.NoError(t, err)
+	defer m.Close()
+	s := binding.NewScope()
+	defer s.Close()
+	conf := s.Ones(binding.Float32, 1, 3)
+	_, err = m.ForwardScope(s, goodInputs(s), &PreTrainingLabels{ObjLabels: map[string]ObjLabel{
+		"objects": {Label: s.Zeros(binding.Int64, 1, 3), Conf: conf}}}, Options{})
+	require.ErrorContains(t, err, `"objects" is not a visual loss`)
+	s2 := binding.NewScope()
+	defer s2.Close()
+	_, err = m.ForwardScope(s2, goodInputs(s2), &PreTrainingLabels{ObjLabels: map[string]ObjLabel{
+		"obj": {Label: s2.Zeros(binding.Int64, 1, 3), Conf: s2.Ones(binding.Float32, 1, 3)}}}, Options{})
+	require.ErrorContains(t, err, `missing label or confidence for "attr"`)
+}

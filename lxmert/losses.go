@@ -28,6 +28,15 @@ func (m *LxmertForPreTraining) loss(r run, l *PreTrainingLabels, out *LxmertForP
 		total = s.Add(total, ce(r, out.CrossRelationshipScore, l.MatchedLabel, 2, binding.ReduceMean))
 	}
 	if l.ObjLabels != nil && c.TaskObjPredict {
+		known := map[string]bool{}
+		for _, vl := range m.ObjPredictHead.losses {
+			known[vl.key] = true
+		}
+		for key := range l.ObjLabels {
+			if !known[key] {
+				return binding.Tensor{}, &InputError{"obj_labels", fmt.Sprintf("%q is not a visual loss of this config (obj, attr, feat as enabled)", key)}
+			}
+		}
 		visual := s.Zeros(binding.Float32)
 		scores := m.ObjPredictHead.forward(r, visn)
 		for _, vl := range m.ObjPredictHead.losses {
