@@ -57,14 +57,7 @@ func (m *LxmertModel) Close() { m.params.close() }
 // Forward runs the model; the output owns its tensors (Close it). In eval mode no autograd
 // state is recorded and every intermediate is freed before Forward returns.
 func (m *LxmertModel) Forward(in Inputs, opts Options) (*LxmertModelOutput, error) {
-	s := scopeFor(m.training)
-	defer s.Close()
-	out, err := m.ForwardScope(s, in, opts)
-	if err != nil {
-		return nil, err
-	}
-	s.Keep(out.all()...)
-	return out, nil
+	return forwardOwned(m.training, func(s *binding.Scope) (*LxmertModelOutput, error) { return m.ForwardScope(s, in, opts) })
 }
 
 // ForwardScope runs the model inside the caller's scope, which owns every tensor made, the
@@ -78,11 +71,19 @@ func (m *LxmertModel) ForwardScope(s *binding.Scope, in Inputs, opts Options) (*
 
 var errNilScope = errors.New("lxmert: ForwardScope needs a scope (binding.NewScope)")
 
-func scopeFor(training bool) *binding.Scope {
+// forwardOwned runs forward in a scope of its own (recording autograd in training mode) and
+// hands the outputs out of it, so that they outlive the freed intermediates.
+func forwardOwned[O interface{ all() []binding.Tensor }](training bool, forward func(*binding.Scope) (O, error)) (O, error) {
+	s := binding.NewScope()
 	if training {
-		return binding.NewGradScope()
+		s = binding.NewGradScope()
 	}
-	return binding.NewScope()
+	defer s.Close()
+	out, err := forward(s)
+	if err == nil {
+		s.Keep(out.all()...)
+	}
+	return out, err
 }
 
 func (m *LxmertModel) forward(r run, in Inputs, opts Options) (*LxmertModelOutput, error) {

@@ -60,14 +60,9 @@ func newLxmertForPreTraining(c *LxmertConfig, placeholders bool) (*LxmertForPreT
 
 // Forward runs the model and the losses of the labels given (labels may be nil).
 func (m *LxmertForPreTraining) Forward(in Inputs, labels *PreTrainingLabels, opts Options) (*LxmertForPreTrainingOutput, error) {
-	s := scopeFor(m.Lxmert.training)
-	defer s.Close()
-	out, err := m.ForwardScope(s, in, labels, opts)
-	if err != nil {
-		return nil, err
-	}
-	s.Keep(out.all()...)
-	return out, nil
+	return forwardOwned(m.Lxmert.training, func(s *binding.Scope) (*LxmertForPreTrainingOutput, error) {
+		return m.ForwardScope(s, in, labels, opts)
+	})
 }
 
 // ForwardScope is Forward inside the caller's scope, which owns every tensor made.

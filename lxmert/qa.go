@@ -32,14 +32,9 @@ func newLxmertForQuestionAnswering(c *LxmertConfig, placeholders bool) (*LxmertF
 
 // Forward scores every answer; with labels ([batch] answer ids) it adds the cross-entropy loss.
 func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
-	s := scopeFor(m.Lxmert.training)
-	defer s.Close()
-	out, err := m.ForwardScope(s, in, labels, opts)
-	if err != nil {
-		return nil, err
-	}
-	s.Keep(out.all()...)
-	return out, nil
+	return forwardOwned(m.Lxmert.training, func(s *binding.Scope) (*LxmertForQuestionAnsweringOutput, error) {
+		return m.ForwardScope(s, in, labels, opts)
+	})
 }
 
 // ForwardScope is Forward inside the caller's scope, which owns every tensor made.
