@@ -8,7 +8,10 @@ writes one folder per case:
   outputs.safetensors              HF output field names; tuples as <field>.<index>
 
 Usage: .venv/bin/python tests/gen_parity.py OUT_DIR CONFIG [CONFIG...]
-CONFIG is one of: tiny (committed in tests/testdata/parity), uneven, full."""
+CONFIG is one of: tiny (committed in tests/testdata/parity), uneven, full, or the path of a
+JSON file with LxmertConfig fields plus optional "archs" (model, pretrain, qa), "batch", "seq",
+"boxes" and "no_masks"; check such a case through the CLI with tests/check_cli.py."""
+import json
 import os
 import sys
 
@@ -100,6 +103,11 @@ def flatten_outputs(out):
 
 
 def generate(out_dir, name):
+    if name.endswith(".json"):
+        with open(name) as f:
+            spec = json.load(f)
+        name = os.path.splitext(os.path.basename(name))[0]
+        CONFIGS[name] = spec
     spec = dict(CONFIGS[name])
     archs = spec.pop("archs", list(ARCHS))
     batch, seq, boxes = spec.pop("batch", 3), spec.pop("seq", 7), spec.pop("boxes", 5)
@@ -171,7 +179,7 @@ def half_precision_cases(out_dir, model, inp, labels):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3 or any(c not in CONFIGS for c in sys.argv[2:]):
+    if len(sys.argv) < 3 or any(c not in CONFIGS and not c.endswith(".json") for c in sys.argv[2:]):
         sys.exit(f"usage: {sys.argv[0]} OUT_DIR {{{','.join(CONFIGS)}}}...")
     for c in sys.argv[2:]:
         generate(sys.argv[1], c)
