@@ -62,8 +62,8 @@ func (o *LxmertForQuestionAnsweringOutput) all() []binding.Tensor {
 		tuples(o.LanguageHiddenStates, o.VisionHiddenStates, o.LanguageAttentions, o.VisionAttentions, o.CrossEncoderAttentions)...)
 }
 
-// Close frees the output's tensors (a no-op for outputs made with ForwardScope, whose scope
-// owns them). Safe to call twice.
+// Close frees the output's tensors now (for ForwardScope outputs, before their scope would).
+// Safe to call twice.
 func (o *LxmertModelOutput) Close() { binding.Free(o.all()...) }
 
 // Close frees the output's tensors. Safe to call twice.

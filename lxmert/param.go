@@ -83,6 +83,13 @@ func (p *params) replace(prm *Param, t binding.Tensor, shape []int64) {
 	p.scope.Free(old)
 }
 
+// take moves t out of the scope that made it into the store and makes it prm's tensor.
+func (p *params) take(from *binding.Scope, prm *Param, t binding.Tensor, shape []int64) {
+	from.Keep(t)
+	p.scope.Adopt(t)
+	p.replace(prm, t, shape)
+}
+
 // err reports the first failure while creating or changing parameters.
 func (p *params) err() error {
 	if err := p.scope.Err(); err != nil {

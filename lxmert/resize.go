@@ -53,15 +53,22 @@ func (p *params) setLinear(l *Linear, weight, bias binding.Tensor) error {
 	if len(ws) != 2 || ws[1] != l.Weight.Shape[1] {
 		return fmt.Errorf("lxmert: %s: expected shape [* %d], got %v", l.Weight.Name, l.Weight.Shape[1], ws)
 	}
+	if l.Bias == nil {
+		return fmt.Errorf("lxmert: %s: the layer has no bias to set", l.Weight.Name)
+	}
 	if bs, err := binding.Shape(bias); err != nil || len(bs) != 1 || bs[0] != ws[0] {
 		return fmt.Errorf("lxmert: %s: expected shape [%d], got %v (%v)", l.Bias.Name, ws[0], bs, err)
 	}
-	w, b := p.scope.Clone(p.scope.ToDType(weight, binding.Float32)), p.scope.Clone(p.scope.ToDType(bias, binding.Float32))
-	if err := p.err(); err != nil {
-		return err
+	// Convert in a scope of its own: a failure on the caller's tensors must not become the
+	// parameter store's sticky error.
+	s := binding.NewScope()
+	defer s.Close()
+	w, b := s.Clone(s.ToDType(weight, binding.Float32)), s.Clone(s.ToDType(bias, binding.Float32))
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("lxmert: %s: %w", l.Weight.Name, err)
 	}
-	p.replace(l.Weight, w, ws)
-	p.replace(l.Bias, b, []int64{ws[0]})
+	p.take(s, l.Weight, w, ws)
+	p.take(s, l.Bias, b, []int64{ws[0]})
 	return nil
 }
 

@@ -69,3 +69,21 @@ func TestResizeTokenEmbeddings(t *testing.T) {
 	bias, _ := sd.Get("cls.predictions.bias")
 	require.Equal(t, []int64{130}, bias.Shape)
 }
+
+// A failed SetQALogitLayer leaves the model usable: the caller's bad tensor must not poison
+// the parameter store.
+func TestSetQALogitLayerFailureKeepsModel(t *testing.T) {
+	m := tinyQA(t)
+	s := binding.NewScope()
+	defer s.Close()
+	err := m.SetQALogitLayer(s.Zeros(binding.Float32, 3, 64), s.Zeros(binding.Int64, 3))
+	require.NoError(t, err) // ints convert
+	freed := s.Zeros(binding.Float32, 3)
+	s.Keep(freed)
+	binding.Free(freed)
+	require.Error(t, m.SetQALogitLayer(s.Zeros(binding.Float32, 3, 64), freed))
+	require.NoError(t, m.ResizeNumQALabels(4))
+	out, err := m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{})
+	require.NoError(t, err)
+	require.Equal(t, []int64{1, 4}, s.Shape(out.QuestionAnsweringScore))
+}

@@ -67,9 +67,7 @@ func (p *params) load(sd *weights.StateDict) error {
 		if err := s.Err(); err != nil {
 			return fmt.Errorf("lxmert load: %s: %w", prm.Name, err)
 		}
-		s.Keep(t)
-		p.scope.Adopt(t)
-		p.replace(prm, t, prm.Shape)
+		p.take(s, prm, t, prm.Shape)
 	}
 	return p.err()
 }

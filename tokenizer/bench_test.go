@@ -16,11 +16,10 @@ func corpusTexts(b *testing.B) ([]Input, int64) {
 	return ins, n
 }
 
-// BenchmarkFastEncode encodes the whole corpus one text at a time on one goroutine: compare
-// with tests/bench_tokenizer.py (the Rust tokenizer on one thread). One op = one corpus pass.
-func BenchmarkFastEncode(b *testing.B) {
+// benchEncode encodes the whole corpus one text at a time on one goroutine. One op = one
+// corpus pass.
+func benchEncode(b *testing.B, tk Tokenizer, err error) {
 	ins, n := corpusTexts(b)
-	tk, err := NewFast(Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -37,24 +36,16 @@ func BenchmarkFastEncode(b *testing.B) {
 	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "texts/s")
 }
 
+// BenchmarkFastEncode: compare with tests/bench_tokenizer.py (the Rust tokenizer on one thread).
+func BenchmarkFastEncode(b *testing.B) {
+	tk, err := NewFast(Options{})
+	benchEncode(b, tk, err)
+}
+
 // BenchmarkSlowEncode is the same for the slow tokenizer.
 func BenchmarkSlowEncode(b *testing.B) {
-	ins, n := corpusTexts(b)
 	tk, err := New(Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(n)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, in := range ins {
-			if _, err := tk.Encode(in.Text); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+	benchEncode(b, tk, err)
 }
 
 // BenchmarkFastEncodeBatch encodes the corpus as one batch; run with -cpu 1,2 for scaling.
