@@ -1,6 +1,7 @@
 package binding
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -78,7 +79,20 @@ func TestThreadSetting(t *testing.T) {
 	defer func() { require.NoError(t, SetNumThreads(old)) }()
 	require.NoError(t, SetNumThreads(2))
 	require.Equal(t, 2, NumThreads())
-	require.Error(t, SetNumThreads(0))
+	require.Error(t, SetNumThreads(-1))
+	require.NoError(t, SetNumThreads(0))
+	require.Equal(t, DefaultThreads(), NumThreads(), "0 means the default")
+}
+
+// The default is explicit: OMP_NUM_THREADS when valid, else the CPUs the process may use,
+// never 0 (which LibTorch refuses by aborting).
+func TestDefaultThreads(t *testing.T) {
+	t.Setenv("OMP_NUM_THREADS", "3")
+	require.Equal(t, 3, DefaultThreads())
+	for _, bad := range []string{"", "0", "-2", "two"} {
+		t.Setenv("OMP_NUM_THREADS", bad)
+		require.Equal(t, max(1, runtime.NumCPU()), DefaultThreads(), "OMP_NUM_THREADS=%q", bad)
+	}
 }
 
 // Grad scopes record autograd graphs through parameters that require gradients; no-grad

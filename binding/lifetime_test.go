@@ -1,6 +1,7 @@
 package binding
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -69,7 +70,8 @@ func TestScopesKeepMemoryFlat(t *testing.T) {
 	require.Less(t, growth, 0.05)
 }
 
-// Eight goroutines run op chains with forced GCs in between; results equal a sequential run.
+// Eight goroutines run op chains with forced GCs in between; results match a sequential run
+// within 1e-5 + 1e-4·|ref| (the parity tolerance: no kernel choice is assumed).
 func TestConcurrentScopes(t *testing.T) {
 	setup := NewScope()
 	defer setup.Close()
@@ -104,7 +106,7 @@ func TestConcurrentScopes(t *testing.T) {
 			for j := 0; j < 25; j++ {
 				got := run()
 				for k := range want {
-					if got[k] != want[k] {
+					if d := math.Abs(float64(got[k] - want[k])); !(d <= 1e-5+1e-4*math.Abs(float64(want[k]))) {
 						errs <- "mismatch"
 						return
 					}

@@ -7,13 +7,34 @@ import "C"
 import (
 	"fmt"
 	"os"
+	"runtime"
+	"strconv"
 	"strings"
 )
 
-// SetNumThreads sets LibTorch's intra-op thread count for the whole process.
+// The package sets LibTorch's intra-op threads once, explicitly, when it loads: the count
+// is DefaultThreads(), never 0 (LibTorch aborts the process on 0).
+func init() { C.lx_set_num_threads(C.int(DefaultThreads())) }
+
+// DefaultThreads is the intra-op thread count used unless SetNumThreads says otherwise:
+// OMP_NUM_THREADS when it is a positive integer, else the number of CPUs this process may
+// run on (runtime.NumCPU honours the affinity mask, so a container or taskset limited to
+// one CPU gets 1).
+func DefaultThreads() int {
+	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("OMP_NUM_THREADS"))); err == nil && n > 0 {
+		return n
+	}
+	return max(1, runtime.NumCPU())
+}
+
+// SetNumThreads sets LibTorch's intra-op thread count for the whole process; 0 means
+// DefaultThreads().
 func SetNumThreads(n int) error {
-	if n < 1 {
-		return fmt.Errorf("binding: thread count must be at least 1, got %d", n)
+	if n < 0 {
+		return fmt.Errorf("binding: thread count must be 0 (default) or positive, got %d", n)
+	}
+	if n == 0 {
+		n = DefaultThreads()
 	}
 	C.lx_set_num_threads(C.int(n))
 	return nil

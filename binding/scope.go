@@ -8,13 +8,16 @@ import (
 	"fmt"
 	"runtime"
 	"unsafe"
-
-	"github.com/wangkuiyi/gotorch"
 )
 
-// Tensor is a gotorch tensor handle: T points at a cell holding the at::Tensor*. A zero
-// Tensor (T == nil) is "no tensor" where an argument is optional.
-type Tensor = gotorch.Tensor
+// Tensor is a handle to a LibTorch tensor: T points at a cell holding the at::Tensor*, the
+// same representation as gotorch's Tensor (see binding/gotorchx to convert). A zero Tensor
+// (T == nil) is "no tensor" where an argument is optional. The type is ours, not an alias
+// of gotorch's, so that importing this package does not run gotorch's init (which aborts
+// the process on a 1-CPU machine and pins the main goroutine to its OS thread).
+type Tensor struct {
+	T *unsafe.Pointer
+}
 
 // ErrClosed is reported by operations on a closed scope.
 var ErrClosed = errors.New("binding: scope is closed")

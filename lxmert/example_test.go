@@ -28,9 +28,12 @@ func ExampleLxmertForQuestionAnsweringFromPretrained() {
 		fmt.Println(err)
 		return
 	}
-	_, best := s.TopK(out.QuestionAnsweringScore, 1, -1)
-	fmt.Println("scores:", s.Shape(out.QuestionAnsweringScore), "best answer id in range:", s.Int64s(best)[0] < int64(m.Config.NumQALabels))
-	// Output: scores: [1 9] best answer id in range: true
+	// HF gives the same two answers and probabilities (0.1549, 0.1416) for these inputs.
+	prob, best := s.TopK(s.Softmax(out.QuestionAnsweringScore, -1), 2, -1)
+	p := s.Float32s(prob)
+	fmt.Printf("scores %v; best answers %v with probabilities %.3f, %.3f\n",
+		s.Shape(out.QuestionAnsweringScore), s.Int64s(best), p[0], p[1])
+	// Output: scores [1 9]; best answers [0 6] with probabilities 0.155, 0.142
 }
 
 // Errors name the input and what is wrong with it.

@@ -48,7 +48,7 @@ func TestLoadForms(t *testing.T) {
 			defer m.Close()
 			got, err := ForwardNamed(m, in, allOutputs())
 			require.NoError(t, err)
-			requireSameOutputs(t, want, got)
+			requireCloseOutputs(t, want, got)
 		})
 	}
 	t.Run("bare model from a QA checkpoint", func(t *testing.T) {
@@ -90,10 +90,12 @@ func TestLoadOriginalKeyNames(t *testing.T) {
 	require.NoError(t, m.LoadStateDict(mapped))
 	got, err := ForwardNamed(m, in, allOutputs())
 	require.NoError(t, err)
-	requireSameOutputs(t, want, got)
+	requireCloseOutputs(t, want, got)
 }
 
-// SavePretrained writes a folder that loads back to identical outputs.
+// SavePretrained writes a folder that loads back to the same outputs. The saved weights are
+// a byte copy of the loaded ones, so they are compared exactly (no arithmetic involved); the
+// outputs go through BLAS and are compared with the parity tolerance.
 func TestSavePretrainedRoundTrip(t *testing.T) {
 	for _, name := range []string{"tiny-model", "tiny-pretrain", "tiny-qa"} {
 		t.Run(name, func(t *testing.T) {
@@ -108,11 +110,16 @@ func TestSavePretrainedRoundTrip(t *testing.T) {
 			defer back.Close()
 			got, err := ForwardNamed(back, in, allOutputs())
 			require.NoError(t, err)
-			requireSameOutputs(t, want, got)
+			requireCloseOutputs(t, want, got)
 			sd, _, err := weights.ReadSafetensors(filepath.Join(out, "model.safetensors"))
 			require.NoError(t, err)
 			_, tied := sd.Get("cls.predictions.decoder.weight")
 			require.False(t, tied, "the tied decoder weight is not saved")
+			orig, err := ReadCheckpoint(dir)
+			require.NoError(t, err)
+			for _, n := range sd.Names {
+				require.Equal(t, values(t, orig, n), values(t, sd, n), n)
+			}
 		})
 	}
 }

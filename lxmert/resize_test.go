@@ -8,7 +8,8 @@ import (
 	"github.com/lxmert-go/golxmert/binding"
 )
 
-// Answer rows are independent, so after a resize the kept labels score exactly as before.
+// Answer rows are independent, so after a resize the kept labels score as before: within the
+// parity tolerance, since a GEMM of another shape may take another kernel path.
 func TestResizeNumQALabels(t *testing.T) {
 	for _, n := range []int{5, 9, 14} {
 		m := tinyQA(t)
@@ -25,7 +26,7 @@ func TestResizeNumQALabels(t *testing.T) {
 		require.Equal(t, []int64{1, int64(n)}, s.Shape(after.QuestionAnsweringScore))
 		got := s.Float32s(after.QuestionAnsweringScore)
 		k := min(n, 9)
-		require.Equal(t, old[:k], got[:k])
+		requireClose(t, old[:k], got[:k], "kept answer scores")
 		require.NoError(t, s.Err())
 		s.Close()
 	}
@@ -62,7 +63,7 @@ func TestResizeTokenEmbeddings(t *testing.T) {
 	require.Equal(t, []int64{1, 4, 130}, s.Shape(after.PredictionLogits))
 	got := s.Float32s(after.PredictionLogits)
 	for pos := 0; pos < 4; pos++ {
-		require.Equal(t, old[pos*120:(pos+1)*120], got[pos*130:pos*130+120])
+		requireClose(t, old[pos*120:(pos+1)*120], got[pos*130:pos*130+120], "kept word logits")
 	}
 	sd, err := m.StateDict()
 	require.NoError(t, err)

@@ -20,12 +20,22 @@ func referencePython(t *testing.T) string {
 	return py
 }
 
-// generate runs gen_parity.py for config name into tests/generated/<name>-<hash>, reusing an
-// earlier run made by the same generator source, and returns that folder.
+// referenceVersions names the reference's packages as installed (read from their metadata,
+// without importing them), so that a changed reference invalidates cached outputs.
+func referenceVersions(t *testing.T) string {
+	out, err := exec.Command(referencePython(t), "-c",
+		"from importlib.metadata import version as v; print(v('torch'), v('transformers'), v('tokenizers'), v('safetensors'), v('numpy'))").CombinedOutput()
+	require.NoError(t, err, "reading the reference's versions: %s", out)
+	return string(out)
+}
+
+// generate runs gen_parity.py for config name into tests/generated/<name>-<key>, reusing an
+// earlier run only when the generator's source and the reference's versions are unchanged,
+// and returns that folder.
 func generate(t *testing.T, name string) string {
 	src, err := os.ReadFile("gen_parity.py")
 	require.NoError(t, err)
-	sum := sha256.Sum256(src)
+	sum := sha256.Sum256(append(src, referenceVersions(t)...))
 	root := filepath.Join("generated", name+"-"+hex.EncodeToString(sum[:6]))
 	done := filepath.Join(root, ".complete")
 	if _, err := os.Stat(done); err == nil {
@@ -41,4 +51,12 @@ func generate(t *testing.T, name string) string {
 	require.NoError(t, err, "gen_parity.py %s failed:\n%s", name, out)
 	require.NoError(t, os.WriteFile(done, nil, 0o644))
 	return root
+}
+
+// buildCLI builds bin/lxmert into a temporary folder for tests that drive the CLI from Python.
+func buildCLI(t *testing.T) string {
+	bin := filepath.Join(t.TempDir(), "lxmert")
+	out, err := exec.Command("go", "build", "-o", bin, "../cmd/lxmert").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/lxmert-go/golxmert/binding"
 	"github.com/lxmert-go/golxmert/lxmert"
 	"github.com/lxmert-go/golxmert/lxmert/weights"
 )
@@ -17,7 +18,8 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "safetensors file to write the outputs to (HF field names)")
 	attn := fs.Bool("output-attentions", false, "also write the attention tuples")
 	hidden := fs.Bool("output-hidden-states", false, "also write the hidden-state tuples")
-	threads := fs.Int("threads", 0, "intra-op threads (0: libtorch's default)")
+	threads := fs.Int("threads", 0, threadsHelp)
+	trainSeed := fs.Int64("train-seed", -1, "run a train-mode forward (dropout on) with LibTorch's generator seeded with this value (-1: eval mode)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -35,6 +37,10 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer m.Close()
+	if *trainSeed >= 0 {
+		m.Train()
+		binding.ManualSeed(uint64(*trainSeed))
+	}
 	in, _, err := weights.ReadSafetensors(*inputs)
 	if err != nil {
 		return err

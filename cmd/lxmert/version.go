@@ -15,7 +15,7 @@ const Version = "0.1.0"
 func runVersion(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	threads := fs.Int("threads", 0, "intra-op threads to set before reporting (0: leave as is)")
+	threads := fs.Int("threads", 0, threadsHelp)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,10 +39,8 @@ func runVersion(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// setThreads applies a --threads flag; 0 leaves libtorch's setting.
-func setThreads(n int) error {
-	if n == 0 {
-		return nil
-	}
-	return binding.SetNumThreads(n)
-}
+// threadsHelp documents every command's --threads flag.
+const threadsHelp = "intra-op threads (0: $OMP_NUM_THREADS if set, else the CPUs available to the process)"
+
+// setThreads applies a --threads flag; 0 is the documented default (binding.DefaultThreads).
+func setThreads(n int) error { return binding.SetNumThreads(n) }

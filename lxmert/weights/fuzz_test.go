@@ -33,14 +33,28 @@ func FuzzParseSafetensors(f *testing.F) {
 		}
 		for name, want := range sd.All() {
 			got, ok := again.Get(name)
-			if !ok || got.DType != want.DType || !bytes.Equal(got.Data, want.Data) || len(got.Shape) != len(want.Shape) {
+			if !ok || got.DType != want.DType || !bytes.Equal(got.Data, want.Data) || !sameShape(got.Shape, want.Shape) {
 				t.Fatalf("tensor %q changed in the round trip", name)
 			}
 		}
 	})
 }
 
-// FuzzReadTorchPickle: arbitrary data.pkl contents never panic or execute.
+// sameShape compares shapes, treating a nil and an empty shape (a scalar) alike.
+func sameShape(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzReadTorchPickle: arbitrary data.pkl contents never panic or execute, and whatever
+// becomes a state dict holds only valid tensors (known dtype, bytes matching the shape).
 func FuzzReadTorchPickle(f *testing.F) {
 	f.Add([]byte(pklDict("w", pklTensor("0", "FloatStorage", 2, 0, []int{2}, []int{1}))))
 	f.Add([]byte("\x80\x02}."))
@@ -49,8 +63,17 @@ func FuzzReadTorchPickle(f *testing.F) {
 		obj, _, err := unpickle(data, func(id interface{}) (interface{}, error) {
 			return storages["0"], nil
 		})
-		if err == nil {
-			_, _ = toStateDict(obj)
+		if err != nil {
+			return
+		}
+		sd, err := toStateDict(obj)
+		if err != nil {
+			return
+		}
+		for name, tensor := range sd.All() {
+			if verr := tensor.Validate(); verr != nil {
+				t.Fatalf("tensor %q from the pickle is invalid: %v", name, verr)
+			}
 		}
 	})
 }
