@@ -17,24 +17,27 @@ type asker struct {
 }
 
 // ask returns a question of type t, its answer, and false when the scene allows none.
-func (g *asker) ask(t Type) (text, answer string, ok bool) {
+// Yes/no templates answer want; the caller draws it once per question and keeps it across
+// retries, since retrying with a fresh draw would favour the answer with more distinct
+// questions.
+func (g *asker) ask(t Type, want bool) (text, answer string, ok bool) {
 	switch t {
 	case TypeAttribute:
 		return g.attribute()
 	case TypeExist:
-		return g.exist()
+		return g.exist(want)
 	case TypeCount:
 		return g.count()
 	case TypeSpatial:
 		if g.rng.IntN(2) == 0 {
 			return g.spatialQuery()
 		}
-		return g.spatialYesNo()
+		return g.spatialYesNo(want)
 	case TypeCompare:
 		if g.rng.IntN(2) == 0 {
-			return g.sameAttr()
+			return g.sameAttr(want)
 		}
-		return g.moreFewer()
+		return g.moreFewer(want)
 	}
 	return "", "", false
 }
@@ -72,8 +75,7 @@ func (g *asker) attribute() (string, string, bool) {
 var existFilters = allFilters(masksUpTo(1, NumAttrs))
 
 // exist: "is there a red sphere?"
-func (g *asker) exist() (string, string, bool) {
-	want := g.rng.IntN(2) == 0
+func (g *asker) exist(want bool) (string, string, bool) {
 	var cands []filter
 	for _, f := range existFilters {
 		if (f.count(g.objs) > 0) == want {
@@ -89,8 +91,9 @@ func (g *asker) exist() (string, string, bool) {
 
 var countFilters = allFilters(masksUpTo(0, NumAttrs))
 
-// count: "how many red cubes are there?" The answer is drawn uniformly from the counts
-// the scene allows, so large counts are asked about as often as small ones.
+// count: "how many red cubes are there?" The answer is drawn from the counts the scene
+// allows, weighted towards large ones (which few descriptions reach) so that answers are
+// not mostly 0-2.
 func (g *asker) count() (string, string, bool) {
 	byCount := map[int][]filter{}
 	var counts []int // in first-seen order, which is fixed
@@ -101,7 +104,11 @@ func (g *asker) count() (string, string, bool) {
 		}
 		byCount[c] = append(byCount[c], f)
 	}
-	c := counts[g.rng.IntN(len(counts))]
+	w := make([]float64, len(counts))
+	for i, c := range counts {
+		w[i] = 1 + float64(c)/2
+	}
+	c := counts[pick(g.rng, w)]
 	fs := byCount[c]
 	f := fs[g.rng.IntN(len(fs))]
 	return fmt.Sprintf("how many %s are there?", f.phrase(true)), strconv.Itoa(c), true

@@ -5,8 +5,7 @@ import "fmt"
 // sameAttr: "is the red cube the same size as the blue sphere?" or "does the red cube
 // have the same material as the blue sphere?" The descriptions avoid the compared
 // attribute, so the text does not give the answer away.
-func (g *asker) sameAttr() (string, string, bool) {
-	want := g.rng.IntN(2) == 0
+func (g *asker) sameAttr(want bool) (string, string, bool) {
 	type inst struct {
 		i, j int
 		a    Attr
@@ -43,8 +42,7 @@ var compareFilters = allFilters(masksUpTo(1, 2))
 
 // moreFewer: "are there more cubes than spheres?" / "are there fewer red objects than
 // blue objects?" Equal counts answer no; pairs where both counts are 0 are skipped.
-func (g *asker) moreFewer() (string, string, bool) {
-	want := g.rng.IntN(2) == 0
+func (g *asker) moreFewer(want bool) (string, string, bool) {
 	more := g.rng.IntN(2) == 0
 	counts := make([]int, len(compareFilters))
 	for k, f := range compareFilters {

@@ -52,8 +52,7 @@ func (g *asker) spatialQuery() (string, string, bool) {
 
 // spatialYesNo: "is the red cube left of the blue sphere?" Both objects are unique in the
 // scene and the relation is clearly true or clearly false.
-func (g *asker) spatialYesNo() (string, string, bool) {
-	want := g.rng.IntN(2) == 0
+func (g *asker) spatialYesNo(want bool) (string, string, bool) {
 	type inst struct {
 		i, j int
 		r    Relation

@@ -56,8 +56,9 @@ func QuestionsMix(s *Scene, rng *rand.Rand, k int, mix Mix) ([]Question, error) 
 	// scene makes one type hard to ask.
 	for slots := 0; len(out) < k && slots < 4*k+4; slots++ {
 		t := Types()[pick(rng, weights)]
+		want := rng.IntN(2) == 0
 		for try := 0; try < 8; try++ {
-			text, ans, ok := g.ask(t)
+			text, ans, ok := g.ask(t, want)
 			if !ok || seen[text] {
 				continue
 			}
