@@ -97,6 +97,23 @@ lx_err lx_cross_attention_layer(int grad, int train, const lx_attn_layer *w, lx_
                                 lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                                 lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *lang_probs);
 
+/* training (csrc/train.cc) */
+lx_err lx_backward(lx_tensor loss);
+lx_err lx_grad(lx_tensor t, lx_tensor *out); /* *out = NULL when t has no gradient */
+lx_err lx_has_grad(lx_tensor t, int *out);
+lx_err lx_zero_grad(const lx_tensor *ts, int n); /* set_to_none */
+/* torch.nn.utils.clip_grad_norm_(params, max_norm) (2-norm); total receives the norm */
+lx_err lx_clip_grad_norm(const lx_tensor *ts, int n, double max_norm, double *total);
+/* one torch.optim.AdamW step (1.13's single-tensor path) over one parameter group; steps[i]
+ * is parameter i's step count after this step (the caller keeps them) */
+lx_err lx_adamw_step(const lx_tensor *params, const lx_tensor *exp_avg, const lx_tensor *exp_avg_sq,
+                     const double *steps, int n, double lr, double beta1, double beta2, double eps,
+                     double weight_decay);
+lx_err lx_bce_with_logits(int grad, lx_tensor logits, lx_tensor target, int reduction,
+                          lx_tensor *out);
+lx_err lx_get_rng_state(lx_tensor *out); /* the default CPU generator's state (uint8 tensor) */
+lx_err lx_set_rng_state(lx_tensor state);
+
 #ifdef __cplusplus
 }
 #endif
