@@ -22,6 +22,7 @@ type command struct {
 var commands = map[string]command{
 	"answer":   {"answer a question about an image's region features", runAnswer},
 	"forward":  {"run a model on inputs from a safetensors file, write every output", runForward},
+	"scenes":   {"write a synthetic scene question-answering dataset", runScenes},
 	"tokenize": {"tokenize JSON lines with the LXMERT (BERT uncased) tokenizer", runTokenize},
 	"train":    {"fine-tune or pretrain a model", runTrain},
 	"bench":    {"time forwards of a model", runBench},

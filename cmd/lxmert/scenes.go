@@ -1,0 +1,56 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/lxmert-go/golxmert/lxmert/scenes"
+)
+
+// runScenes is `lxmert scenes`: write a synthetic question-answering dataset (features,
+// questions, answer vocabulary and optionally pictures) for training the default model.
+func runScenes(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("scenes", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "folder to write features.tsv, questions.json, trainval_*.json (and images/) into")
+	seed := fs.Uint64("seed", 1, "random seed; use different seeds (and --prefix) for train and test")
+	n := fs.Int("scenes", 1000, "number of scenes (images)")
+	k := fs.Int("questions-per-scene", 10, "questions asked about each scene")
+	dim := fs.Int("feat-dim", scenes.DefaultFeatDim, "region feature dimension")
+	noise := fs.Float64("noise", scenes.DefaultNoise, "per-region feature noise, relative to the signal (0 for none)")
+	prefix := fs.String("prefix", scenes.DefaultIDPrefix, "image id prefix (ids are PREFIX_000123)")
+	pngs := fs.Bool("png", false, "also write images/<img_id>.png for each scene")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		return errors.New("--out is required")
+	}
+	if *noise < 0 {
+		return fmt.Errorf("--noise %g is negative", *noise)
+	}
+	if *noise == 0 {
+		*noise = -1 // DatasetConfig reads 0 as the default and a negative value as none
+	}
+	st, err := scenes.WriteDataset(*out, scenes.DatasetConfig{
+		Seed: *seed, Scenes: *n, QuestionsPerScene: *k, FeatDim: *dim, Noise: *noise,
+		WritePNG: *pngs, IDPrefix: *prefix,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d scenes (%d objects) and %d questions to %s\n", st.Scenes, st.Objects, st.Questions, *out)
+	for _, t := range scenes.Types() {
+		fmt.Fprintf(stdout, "  %-9s %6d", t, st.ByType[t])
+		if yes, no := st.Yes[t], st.No[t]; yes+no > 0 {
+			fmt.Fprintf(stdout, "  (yes %d, no %d)", yes, no)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}
