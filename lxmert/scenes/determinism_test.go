@@ -100,3 +100,9 @@ func TestOptionErrors(t *testing.T) {
 	_, err = QuestionsMix(ss[0], streamRNG(1, 2, 3), 5, Mix{TypeCount: 0})
 	require.Error(t, err)
 }
+
+func TestQuestionsNeedAScene(t *testing.T) {
+	_, err := QuestionsMix(nil, streamRNG(1, 2, 3), 5, nil)
+	require.Error(t, err)
+	require.Empty(t, Questions(&Scene{}, streamRNG(1, 2, 3), 5))
+}

@@ -48,6 +48,9 @@ func QuestionsMix(s *Scene, rng *rand.Rand, k int, mix Mix) ([]Question, error) 
 	if err != nil {
 		return nil, err
 	}
+	if s == nil || len(s.Objects) == 0 {
+		return nil, fmt.Errorf("scenes: no scene (or a scene without objects) to ask about")
+	}
 	g := &asker{objs: s.Objects, all: indexes(len(s.Objects)), rng: rng,
 		w: float64(s.Width), h: float64(s.Height)}
 	seen := map[string]bool{}

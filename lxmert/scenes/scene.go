@@ -21,7 +21,8 @@ func (o Object) Center() (x, y float64) {
 	return (o.Box[0] + o.Box[2]) / 2, (o.Box[1] + o.Box[3]) / 2
 }
 
-// Scene is one synthetic image: a canvas with 3-10 objects.
+// Scene is one synthetic image: a canvas with 3-10 objects. Scenes come from Generate,
+// which also fixes their feature codebook and noise.
 type Scene struct {
 	ID      string // e.g. "synth_000123"
 	Index   int    // position in the generated sequence
