@@ -12,7 +12,14 @@ type Param struct {
 	Name  string         // HF state-dict key
 	Shape []int64        // current shape
 	T     binding.Tensor // owned by the model's parameter scope
+	kind  initKind
 }
+
+// WeightDecay reports whether the parameter belongs in the weight-decay group: the weights of
+// linear and embedding layers, not biases and not LayerNorm weights (the usual BERT recipe,
+// decided by module rather than by name, since LXMERT's visn_layer_norm and answer_head's
+// logit_fc.2 are LayerNorms whose names do not say so).
+func (p *Param) WeightDecay() bool { return p.kind == initNormal || p.kind == initEmbedding }
 
 type initKind int
 
@@ -49,7 +56,7 @@ func (p *params) add(name string, kind initKind, shape ...int64) *Param {
 		p.init(t, kind)
 	}
 	p.scope.SetRequiresGrad(t, true) // a leaf, as nn.Parameter; eval scopes still record nothing
-	prm := &Param{Name: name, Shape: shape, T: t}
+	prm := &Param{Name: name, Shape: shape, T: t, kind: kind}
 	p.order = append(p.order, prm)
 	p.byName[name] = prm
 	return prm

@@ -14,6 +14,9 @@ type Pretrained interface {
 	StateDict() (*weights.StateDict, error)
 	LoadStateDict(sd *weights.StateDict) error
 	SavePretrained(dir string) error
+	Parameters() []*Param
+	Grads() (*weights.StateDict, error)
+	ZeroGrad() error
 	Train()
 	Eval()
 	Close()

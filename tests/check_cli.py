@@ -24,22 +24,30 @@ for case in sys.argv[1:]:
         if os.path.exists(seed_file):  # a train-mode case: dropout masks from that seed
             with open(seed_file) as f:
                 cmd += ["--train-seed", f.read().strip()]
+        want_grads = os.path.join(case, "grads.safetensors")
+        grads_out = os.path.join(tmp, "grads.safetensors")
+        if os.path.exists(want_grads):  # an eval case with labels: gradients too
+            cmd += ["--grads", grads_out]
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
             print(f"{os.path.basename(case)}: FAIL: {run.stderr.strip()}")
             failed += 1
             continue
-        got, want = load_file(out), load_file(os.path.join(case, "outputs.safetensors"))
-        bad = sorted(set(got) ^ set(want))
-        worst = 0.0
-        for k in sorted(set(got) & set(want)):
-            if got[k].shape != want[k].shape:  # no broadcasting: shapes must agree
-                bad.append(f"{k} shape {tuple(got[k].shape)} != {tuple(want[k].shape)}")
-                continue
-            d = (got[k].double() - want[k].double()).abs()
-            worst = max(worst, d.max().item() if d.numel() else 0.0)
-            if not bool((d <= 1e-5 + 1e-4 * want[k].double().abs()).all()):
-                bad.append(k)
-        print(f"{os.path.basename(case)}: {'FAIL ' + str(bad) if bad else 'ok'} ({len(want)} fields, worst |diff| {worst:.3g})")
+        pairs = [(load_file(out), load_file(os.path.join(case, "outputs.safetensors")), 1e-4, "")]
+        if os.path.exists(want_grads):  # gradients: 1e-5 + 1e-3 |ref|
+            pairs.append((load_file(grads_out), load_file(want_grads), 1e-3, "grad "))
+        bad, worst, fields = [], 0.0, 0
+        for got, want, rel, tag in pairs:
+            bad += [tag + k for k in sorted(set(got) ^ set(want))]
+            fields += len(want)
+            for k in sorted(set(got) & set(want)):
+                if got[k].shape != want[k].shape:  # no broadcasting: shapes must agree
+                    bad.append(f"{tag}{k} shape {tuple(got[k].shape)} != {tuple(want[k].shape)}")
+                    continue
+                d = (got[k].double() - want[k].double()).abs()
+                worst = max(worst, d.max().item() if d.numel() else 0.0)
+                if not bool((d <= 1e-5 + rel * want[k].double().abs()).all()):
+                    bad.append(tag + k)
+        print(f"{os.path.basename(case)}: {'FAIL ' + str(bad) if bad else 'ok'} ({fields} fields, worst |diff| {worst:.3g})")
         failed += bool(bad)
 sys.exit(1 if failed else 0)

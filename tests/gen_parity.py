@@ -6,6 +6,7 @@ writes one folder per case:
   config.json, model.safetensors   (save_pretrained) or pytorch_model.bin (torch.save)
   inputs.safetensors               HF argument names; obj_labels as obj_labels.<key>.label/.conf
   outputs.safetensors              HF output field names; tuples as <field>.<index>
+  grads.safetensors                with labels: d(loss)/d(param) of an eval forward, by name
 
 Usage: .venv/bin/python tests/gen_parity.py OUT_DIR CONFIG [CONFIG...]
 CONFIG is one of: tiny (committed in tests/testdata/parity), uneven, full, or the path of a
@@ -128,6 +129,8 @@ def generate(out_dir, name):
         model.save_pretrained(case, safe_serialization=True)
         save_file(flatten_inputs(inp, labels), os.path.join(case, "inputs.safetensors"))
         save_file(flatten_outputs(out), os.path.join(case, "outputs.safetensors"))
+        if labels:
+            save_file(eval_grads(model, inp, labels), os.path.join(case, "grads.safetensors"))
         if name == "tiny":  # the same weights as torch.save's zip, tied decoder weight included
             bin_case = case + "-bin"
             os.makedirs(bin_case, exist_ok=True)
@@ -142,6 +145,16 @@ def generate(out_dir, name):
         if name == "tiny" and arch in ("pretrain", "qa"):
             train_mode_case(out_dir, case, model, inp, labels)
         print("wrote", case)
+
+
+def eval_grads(model, inp, labels):
+    """d(loss)/d(param) of an eval-mode forward (dropout off), keyed as named_parameters
+    (the tied decoder weight appears once, under the word embeddings)."""
+    model.zero_grad(set_to_none=True)
+    model(**inp, **labels).loss.backward()
+    grads = {n: p.grad.detach().clone().contiguous() for n, p in model.named_parameters() if p.grad is not None}
+    model.zero_grad(set_to_none=True)
+    return grads
 
 
 TRAIN_SEED = 4242

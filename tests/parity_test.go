@@ -26,6 +26,11 @@ const absTol, relTol = 1e-5, 1e-4
 // diffOutputs compares got with want: exactly want's fields and shapes, values within
 // tolerance. It returns the first violation ("" when none) and the worst |Δ|.
 func diffOutputs(want, got *weights.StateDict) (violation string, worst float64) {
+	return diffWithin(want, got, absTol, relTol)
+}
+
+// diffWithin is diffOutputs with a given tolerance |Δ| ≤ abs + rel·|ref|.
+func diffWithin(want, got *weights.StateDict, abs, rel float64) (violation string, worst float64) {
 	wantNames := append([]string(nil), want.Names...)
 	gotNames := append([]string(nil), got.Names...)
 	sort.Strings(wantNames)
@@ -46,7 +51,7 @@ func diffOutputs(want, got *weights.StateDict) (violation string, worst float64)
 		}
 		for i := range wv {
 			d := math.Abs(float64(gv[i]) - float64(wv[i]))
-			if math.IsNaN(d) || d > absTol+relTol*math.Abs(float64(wv[i])) {
+			if math.IsNaN(d) || d > abs+rel*math.Abs(float64(wv[i])) {
 				return fmt.Sprintf("%s[%d]: got %v, want %v (|Δ| %.3g)", name, i, gv[i], wv[i], d), worst
 			}
 			worst = math.Max(worst, d)
@@ -142,4 +147,40 @@ func TestParityDetectsAWrongWeight(t *testing.T) {
 	violation, _ := diffOutputs(want, got)
 	require.NotEmpty(t, violation)
 	t.Log("detected:", violation)
+}
+
+// Gradient tolerance: backward sums many more terms than a forward, so the relative part is
+// 1e-3 (the contract for gradients); the absolute part stays 1e-5.
+const gradRelTol = 1e-3
+
+// runGradCase checks d(loss)/d(param) of an eval-mode forward against HF's for every
+// parameter HF gives a gradient (and no other).
+func runGradCase(t *testing.T, dir string) {
+	m, err := lxmert.FromPretrained(dir)
+	require.NoError(t, err)
+	defer m.Close()
+	in, _, err := weights.ReadSafetensors(filepath.Join(dir, "inputs.safetensors"))
+	require.NoError(t, err)
+	want, _, err := weights.ReadSafetensors(filepath.Join(dir, "grads.safetensors"))
+	require.NoError(t, err)
+	_, got, err := lxmert.BackwardNamed(m, in, lxmert.Options{})
+	require.NoError(t, err)
+	v, worst := diffWithin(want, got, absTol, gradRelTol)
+	require.Empty(t, v)
+	t.Logf("%s: %d gradients, worst |Δ| = %.3g", filepath.Base(dir), want.Len(), worst)
+}
+
+// TestGradParity compares gradients with HF's on the tiny, uneven and full configurations.
+func TestGradParity(t *testing.T) {
+	n := 0
+	for _, name := range []string{"tiny", "uneven", "full"} {
+		for _, dir := range caseDirs(t, generate(t, name)) {
+			if _, err := os.Stat(filepath.Join(dir, "grads.safetensors")); err != nil {
+				continue // a bare model (no loss), a converted copy or a train-mode case
+			}
+			n++
+			t.Run(filepath.Base(dir), func(t *testing.T) { runGradCase(t, dir) })
+		}
+	}
+	require.GreaterOrEqual(t, n, 5, "every head with a loss, in every configuration")
 }

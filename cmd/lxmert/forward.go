@@ -19,6 +19,7 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	attn := fs.Bool("output-attentions", false, "also write the attention tuples")
 	hidden := fs.Bool("output-hidden-states", false, "also write the hidden-state tuples")
 	threads := fs.Int("threads", 0, threadsHelp)
+	gradsOut := fs.String("grads", "", "also write d(loss)/d(param) of this forward to a safetensors file, by HF parameter name (the inputs must include labels)")
 	trainSeed := fs.Int64("train-seed", -1, "run a train-mode forward (dropout on) with LibTorch's generator seeded with this value (-1: eval mode)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -45,9 +46,21 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := lxmert.ForwardNamed(m, in, lxmert.Options{OutputAttentions: *attn, OutputHiddenStates: *hidden})
+	opts := lxmert.Options{OutputAttentions: *attn, OutputHiddenStates: *hidden}
+	var res, grads *weights.StateDict
+	if *gradsOut != "" {
+		res, grads, err = lxmert.BackwardNamed(m, in, opts)
+	} else {
+		res, err = lxmert.ForwardNamed(m, in, opts)
+	}
 	if err != nil {
 		return err
+	}
+	if grads != nil {
+		if err := weights.WriteSafetensors(*gradsOut, grads, map[string]string{"format": "pt"}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %d gradients to %s\n", grads.Len(), *gradsOut)
 	}
 	if err := weights.WriteSafetensors(*out, res, map[string]string{"format": "pt"}); err != nil {
 		return err

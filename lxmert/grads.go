@@ -1,0 +1,71 @@
+package lxmert
+
+import (
+	"fmt"
+
+	"github.com/lxmert-go/golxmert/binding"
+	"github.com/lxmert-go/golxmert/lxmert/weights"
+)
+
+// Parameters returns the model's parameters in HF's order (named_parameters: a tied weight
+// appears once, under its owner's name). Training reads and updates them in place; callers
+// must not replace their tensors.
+func (m *LxmertModel) Parameters() []*Param { return m.params.list() }
+
+// Parameters returns the model's parameters in HF's order (see LxmertModel.Parameters).
+func (h *headModel) Parameters() []*Param { return h.params.list() }
+
+// Grads copies every accumulated gradient to host float32 tensors keyed by parameter name
+// (parameters without a gradient are left out, as HF's p.grad is None).
+func (m *LxmertModel) Grads() (*weights.StateDict, error) { return m.params.grads() }
+
+// Grads copies every accumulated gradient to host memory (see LxmertModel.Grads).
+func (h *headModel) Grads() (*weights.StateDict, error) { return h.params.grads() }
+
+// ZeroGrad drops every parameter's gradient (torch's zero_grad(set_to_none=True)).
+func (m *LxmertModel) ZeroGrad() error { return m.params.zeroGrad() }
+
+// ZeroGrad drops every parameter's gradient.
+func (h *headModel) ZeroGrad() error { return h.params.zeroGrad() }
+
+func (p *params) list() []*Param { return append([]*Param(nil), p.order...) }
+
+func (p *params) tensors() []binding.Tensor {
+	ts := make([]binding.Tensor, len(p.order))
+	for i, prm := range p.order {
+		ts[i] = prm.T
+	}
+	return ts
+}
+
+func (p *params) zeroGrad() error {
+	if err := binding.ZeroGrad(p.tensors()...); err != nil {
+		return fmt.Errorf("lxmert zero_grad: %w", err)
+	}
+	return nil
+}
+
+func (p *params) grads() (*weights.StateDict, error) {
+	sd := weights.NewStateDict()
+	s := binding.NewScope()
+	defer s.Close()
+	for _, prm := range p.order {
+		g := s.GradOf(prm.T)
+		if g.T == nil {
+			continue
+		}
+		v := s.Float32s(g)
+		if err := s.Err(); err != nil {
+			return nil, fmt.Errorf("lxmert grads: %s: %w", prm.Name, err)
+		}
+		t, err := weights.FromFloat32(prm.Name, prm.Shape, v)
+		if err != nil {
+			return nil, fmt.Errorf("lxmert grads: %w", err)
+		}
+		sd.Set(t)
+	}
+	if err := s.Err(); err != nil {
+		return nil, fmt.Errorf("lxmert grads: %w", err)
+	}
+	return sd, nil
+}
