@@ -3,6 +3,8 @@ package features
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -79,4 +81,11 @@ func writeTSVFile(t testing.TB, dir, name string, images ...*Image) string {
 	path := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 	return path
+}
+
+func errorf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+
+// equalImages compares every field, floats bit for bit.
+func equalImages(a, b *Image) bool {
+	return reflect.DeepEqual(a, b)
 }
