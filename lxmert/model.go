@@ -51,6 +51,9 @@ func (m *LxmertModel) Train() { m.training = true }
 // Eval turns dropout off.
 func (m *LxmertModel) Eval() { m.training = false }
 
+// Training reports whether the model is in train mode (dropout on).
+func (m *LxmertModel) Training() bool { return m.training }
+
 // Close frees the model's parameters.
 func (m *LxmertModel) Close() { m.params.close() }
 

@@ -24,7 +24,7 @@ var commands = map[string]command{
 	"forward":  {"run a model on inputs from a safetensors file, write every output", runForward},
 	"scenes":   {"write a synthetic scene question-answering dataset", runScenes},
 	"tokenize": {"tokenize JSON lines with the LXMERT (BERT uncased) tokenizer", runTokenize},
-	"train":    {"fine-tune or pretrain a model", runTrain},
+	"train":    {"fine-tune a question-answering model", runTrain},
 	"bench":    {"time forwards of a model", runBench},
 	"version":  {"print versions, the BLAS in use and the thread count", runVersion},
 }
@@ -53,12 +53,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "lxmert: unknown command %q (commands: answer, bench, forward, tokenize, train, version)\n", args[0])
+		fmt.Fprintf(stderr, "lxmert: unknown command %q (run 'lxmert --help' for the commands)\n", args[0])
 		return 2
 	}
 	if err := cmd.run(args[1:], stdout, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
+		}
+		if errors.Is(err, errInterrupted) {
+			return 130
 		}
 		fmt.Fprintf(stderr, "lxmert %s: %s\n", args[0], oneLine(err.Error()))
 		return 1

@@ -11,10 +11,6 @@ func runAnswer(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("not implemented yet: the answering tool is a later issue")
 }
 
-func runTrain(args []string, stdout, stderr io.Writer) error {
-	return fmt.Errorf("not implemented yet: training is a later issue")
-}
-
 func runBench(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("not implemented yet: benchmarks come with the speed issue")
 }

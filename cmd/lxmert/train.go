@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/lxmert-go/golxmert/lxmert/train"
+)
+
+// errInterrupted makes run exit 130, as a shell does for Ctrl-C.
+var errInterrupted = errors.New("interrupted")
+
+// runTrain is `lxmert train`: fine-tune a question-answering model (the original LXMERT VQA
+// recipe by default).
+func runTrain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o train.Options
+	fs.StringVar(&o.Model, "model", "", "model folder: config.json, and weights unless training from scratch (required)")
+	fs.StringVar(&o.Data, "data", "", "training examples: LXMERT VQA/GQA JSON list or JSON lines (required)")
+	fs.StringVar(&o.Features, "features", "", "region features: .tsv (bottom-up attention), .arrow, .npz or .safetensors (required)")
+	fs.StringVar(&o.Out, "out", "", "output folder: final model, checkpoint-N folders, train_log.jsonl (required)")
+	fs.StringVar(&o.Eval, "eval", "", "evaluation examples, scored (VQA accuracy) after each epoch")
+	fs.StringVar(&o.Answers, "answers", "", "answer set (trainval_label2ans.json list or ans2label map): a new QA head keeping known answers' rows")
+	fs.IntVar(&o.Epochs, "epochs", 4, "epochs (ignored with --max-steps)")
+	fs.IntVar(&o.MaxSteps, "max-steps", 0, "optimizer steps to run instead of --epochs")
+	fs.IntVar(&o.BatchSize, "batch-size", 32, "examples per micro-batch")
+	fs.IntVar(&o.GradAccum, "grad-accum", 1, "micro-batches per optimizer step")
+	fs.Float64Var(&o.LR, "lr", 5e-5, "peak learning rate")
+	warmup := fs.Float64("warmup-ratio", 0.1, "share of steps with linear warm-up")
+	wd := fs.Float64("weight-decay", 0.01, "AdamW weight decay (not on biases and LayerNorm weights)")
+	fs.Float64Var(&o.AdamEps, "adam-eps", 1e-6, "AdamW epsilon")
+	fs.Float64Var(&o.MaxGradNorm, "max-grad-norm", 5.0, "clip gradients to this global norm (negative: no clipping)")
+	fs.IntVar(&o.MaxLength, "max-length", 20, "question length in tokens, [CLS] and [SEP] included")
+	seed := fs.Uint64("seed", 0, "seed for initialisation, shuffling and dropout")
+	fs.BoolVar(&o.NoShuffle, "no-shuffle", false, "batch i is examples [i·B, (i+1)·B) in file order")
+	fs.BoolVar(&o.Resume, "resume", false, "continue from the newest checkpoint in --out")
+	fs.IntVar(&o.SaveSteps, "save-steps", 0, "also checkpoint every N optimizer steps (0: after each epoch)")
+	threads := fs.Int("threads", 0, threadsHelp)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	o.Seed, o.WarmupRatio, o.WeightDecay = *seed, *warmup, *wd
+	o.NoWarmup, o.NoWeightDecay = *warmup == 0, *wd == 0
+	if err := setThreads(*threads); err != nil {
+		return err
+	}
+	o.Log = stderr
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.Progress = true
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	res, err := train.Run(ctx, o)
+	if errors.Is(err, train.ErrInterrupted) {
+		fmt.Fprintln(stderr, err)
+		return errInterrupted
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\ntrained %d steps on %d examples (%d skipped: no answer in the answer set), %.1f examples/s, last loss %.4f\n",
+		res.Note, res.Steps, res.Examples, res.Skipped, res.ExamplesPerSec, res.Loss)
+	if res.Eval != nil {
+		fmt.Fprintf(stdout, "eval accuracy %.2f%% on %d examples\n", 100*res.Eval.Overall, res.Eval.N)
+	}
+	fmt.Fprintf(stdout, "model written to %s\n", o.Out)
+	return nil
+}

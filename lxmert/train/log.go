@@ -1,0 +1,76 @@
+package train
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+)
+
+// jsonLog appends one JSON object per line (train_log.jsonl); a resumed run appends.
+type jsonLog struct{ f *os.File }
+
+func openLog(path string) (*jsonLog, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return &jsonLog{f}, nil
+}
+
+func (l *jsonLog) write(v map[string]any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if _, err := l.f.Write(append(raw, '\n')); err != nil {
+		return fmt.Errorf("train: log: %w", err)
+	}
+	return nil
+}
+
+func (l *jsonLog) close() { l.f.Close() }
+
+// progress shows steps as a bar on a terminal, or as a log line every few seconds.
+type progress struct {
+	w     io.Writer
+	bar   *progressbar.ProgressBar
+	total int
+	start time.Time
+	first int
+	last  time.Time
+}
+
+func newProgress(w io.Writer, bar bool, done, total int) *progress {
+	p := &progress{w: w, total: total, start: time.Now(), first: done}
+	if bar {
+		p.bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionShowCount(),
+			progressbar.OptionSetDescription("training"), progressbar.OptionSetPredictTime(true),
+			progressbar.OptionShowIts(), progressbar.OptionSetItsString("steps"), progressbar.OptionClearOnFinish())
+		_ = p.bar.Set(done)
+	}
+	return p
+}
+
+func (p *progress) step(step int, loss, exPerSec float64) {
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("loss %.4f  %.1f ex/s", loss, exPerSec))
+		_ = p.bar.Set(step)
+		return
+	}
+	if time.Since(p.last) < 5*time.Second && step != p.total && step != p.first+1 {
+		return
+	}
+	p.last = time.Now()
+	eta := time.Duration(float64(time.Since(p.start)) / float64(step-p.first) * float64(p.total-step))
+	fmt.Fprintf(p.w, "step %d/%d  loss %.4f  %.1f examples/s  eta %s\n", step, p.total, loss, exPerSec, eta.Round(time.Second))
+}
+
+func (p *progress) done() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
+}

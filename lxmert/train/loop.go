@@ -1,0 +1,169 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/lxmert-go/golxmert/binding"
+	"github.com/lxmert-go/golxmert/lxmert"
+)
+
+// run is the training loop: per optimizer step, GradAccum micro-batches (forward, loss,
+// backward), clipping, one AdamW step at the scheduled learning rate.
+func (ss *session) run(ctx context.Context) (*Result, error) {
+	o := ss.o
+	st, err := ss.startState()
+	if err != nil {
+		return nil, err
+	}
+	logw, err := openLog(filepath.Join(o.Out, "train_log.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	defer logw.close()
+	prog := newProgress(o.Log, o.Progress, st.Step, st.Total)
+	res := &Result{Total: st.Total, Skipped: ss.train.skipped, Examples: len(ss.train.items), Note: ss.note}
+	params := ss.m.Parameters()
+	tensors := func() []binding.Tensor {
+		ts := make([]binding.Tensor, len(params))
+		for i, p := range params {
+			ts[i] = p.T
+		}
+		return ts
+	}
+	ss.m.Train()
+	start, seen := time.Now(), 0
+	for st.Step < st.Total {
+		order := ss.train.order(st.Epoch, o.Seed, !o.NoShuffle)
+		if st.Micro >= ss.microPer {
+			if err := ss.endEpoch(ctx, logw, &st, res); err != nil {
+				return res, err
+			}
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return res, ss.interrupt(st)
+		}
+		stepStart := time.Now()
+		n := min(o.GradAccum, ss.microPer-st.Micro)
+		var lossSum float64
+		examples := 0
+		for k := 0; k < n; k++ {
+			lo := (st.Micro + k) * o.BatchSize
+			idx := order[lo:min(lo+o.BatchSize, len(order))]
+			l, err := ss.microStep(idx, n)
+			if err != nil {
+				return res, err
+			}
+			lossSum += l
+			examples += len(idx)
+		}
+		if o.MaxGradNorm > 0 {
+			if _, err := binding.ClipGradNorm(tensors(), o.MaxGradNorm); err != nil {
+				return res, fmt.Errorf("train: step %d: %w", st.Step, err)
+			}
+		}
+		lr := ss.sched.LR(st.Step)
+		if err := ss.opt.Step(lr); err != nil {
+			return res, err
+		}
+		if err := ss.m.ZeroGrad(); err != nil {
+			return res, err
+		}
+		st.Step++
+		st.Micro += n
+		seen += examples
+		res.Steps, res.Loss = st.Step, lossSum/float64(n)
+		res.ExamplesPerSec = float64(seen) / time.Since(start).Seconds()
+		rate := float64(examples) / time.Since(stepStart).Seconds()
+		if err := logw.write(map[string]any{"step": st.Step, "epoch": st.Epoch, "loss": res.Loss, "lr": lr, "examples_per_s": rate}); err != nil {
+			return res, err
+		}
+		prog.step(st.Step, res.Loss, res.ExamplesPerSec)
+		if o.SaveSteps > 0 && st.Step%o.SaveSteps == 0 && st.Step < st.Total {
+			if err := saveCheckpoint(o.Out, ss.m, ss.opt, st); err != nil {
+				return res, err
+			}
+		}
+	}
+	prog.done()
+	if ss.eval != nil {
+		if err := ss.evaluate(ctx, logw, st, res); err != nil {
+			return res, err
+		}
+	}
+	if err := saveCheckpoint(o.Out, ss.m, ss.opt, st); err != nil {
+		return res, err
+	}
+	return res, ss.saveFinal()
+}
+
+// microStep runs forward, loss and backward on one micro-batch of an n-micro-batch step and
+// returns its (unscaled) loss.
+func (ss *session) microStep(idx []int, n int) (float64, error) {
+	s := binding.NewGradScope()
+	defer s.Close()
+	in, target, err := ss.train.batch(s, idx)
+	if err != nil {
+		return 0, err
+	}
+	out, err := ss.m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
+	if err != nil {
+		return 0, err
+	}
+	logits := out.QuestionAnsweringScore
+	var loss binding.Tensor
+	if ss.train.soft { // the original recipe: BCE averaged over labels, times their number
+		loss = s.MulScalar(s.BCEWithLogits(logits, target, binding.ReduceMean), float64(ss.train.labels.Len()))
+	} else {
+		loss = s.CrossEntropy(logits, target, -100, binding.ReduceMean)
+	}
+	value := float64(s.Float32s(loss)[0])
+	if n > 1 {
+		loss = s.DivScalar(loss, float64(n))
+	}
+	s.Backward(loss)
+	if err := s.Err(); err != nil {
+		return 0, fmt.Errorf("train: %w", err)
+	}
+	if math.IsNaN(value) || math.IsInf(value, 0) {
+		return 0, fmt.Errorf("train: the loss is %v: lower --lr or check the data", value)
+	}
+	return value, nil
+}
+
+// endEpoch evaluates (when asked), checkpoints and moves to the next epoch.
+func (ss *session) endEpoch(ctx context.Context, logw *jsonLog, st *state, res *Result) error {
+	if ss.eval != nil {
+		if err := ss.evaluate(ctx, logw, *st, res); err != nil {
+			return err
+		}
+	}
+	st.Epoch++
+	st.Micro = 0
+	return saveCheckpoint(ss.o.Out, ss.m, ss.opt, *st)
+}
+
+func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *Result) error {
+	acc, err := evaluate(ctx, ss.m, ss.eval, ss.o.BatchSize)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ss.interrupt(st)
+		}
+		return err
+	}
+	res.Eval = &acc
+	fmt.Fprintf(ss.o.Log, "step %d: eval accuracy %.2f%% on %d examples\n", st.Step, 100*acc.Overall, acc.N)
+	return logw.write(map[string]any{"step": st.Step, "eval_accuracy": acc.Overall, "eval_accuracy_by_type": acc.ByType})
+}
+
+// interrupt saves a checkpoint of the last finished step.
+func (ss *session) interrupt(st state) error {
+	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
+		return fmt.Errorf("%w (and saving the checkpoint failed: %v)", ErrInterrupted, err)
+	}
+	return ErrInterrupted
+}

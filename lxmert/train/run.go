@@ -1,0 +1,175 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lxmert-go/golxmert/binding"
+	"github.com/lxmert-go/golxmert/lxmert"
+	"github.com/lxmert-go/golxmert/lxmert/features"
+	"github.com/lxmert-go/golxmert/lxmert/vqa"
+	"github.com/lxmert-go/golxmert/tokenizer"
+)
+
+// ErrInterrupted is returned when the context was cancelled (Ctrl-C): a checkpoint of the
+// last finished step was saved, and --resume continues from it.
+var ErrInterrupted = errors.New("train: interrupted; a checkpoint was saved (continue with --resume)")
+
+// Result summarises a run.
+type Result struct {
+	Steps, Total   int
+	Loss           float64   // mean loss of the last step
+	Eval           *Accuracy // the last evaluation, when Eval data was given
+	Skipped        int       // training examples with no answer in the answer set
+	Examples       int       // training examples used
+	ExamplesPerSec float64
+	Note           string // how the model was initialised
+}
+
+// session is everything a run holds.
+type session struct {
+	o           Options
+	m           *lxmert.LxmertForQuestionAnswering
+	tok         *tokenizer.LxmertTokenizerFast
+	train, eval *dataset
+	opt         *AdamW
+	sched       LinearSchedule
+	microPer    int // micro-batches per epoch
+	stepsPer    int // optimizer steps per epoch
+	note        string
+	src         features.Source
+}
+
+// Run fine-tunes the model of o.Model and writes the result to o.Out. Bad data is reported
+// before anything is written.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	ss, err := prepare(o)
+	if err != nil {
+		return nil, err
+	}
+	defer ss.close()
+	return ss.run(ctx)
+}
+
+func prepare(o Options) (*session, error) {
+	exs, err := ReadExamples(o.Data)
+	if err != nil {
+		return nil, err
+	}
+	var evalExs []Example
+	if o.Eval != "" {
+		if evalExs, err = ReadExamples(o.Eval); err != nil {
+			return nil, err
+		}
+	}
+	ss := &session{o: o}
+	if ss.src, err = features.Open(o.Features); err != nil {
+		return nil, err
+	}
+	if ss.tok, err = loadTokenizer(o.Model); err != nil {
+		ss.close()
+		return nil, err
+	}
+	var have *vqa.Labels
+	if ss.m, have, ss.note, err = loadModel(o.Model, o.Seed); err != nil {
+		ss.close()
+		return nil, err
+	}
+	labels := have
+	if o.Answers != "" {
+		want, err := vqa.ReadLabelsFile(o.Answers)
+		if err != nil {
+			ss.close()
+			return nil, err
+		}
+		kept, err := setAnswers(ss.m, have, want, o.Seed)
+		if err != nil {
+			ss.close()
+			return nil, err
+		}
+		ss.note += fmt.Sprintf("; answer set %s: %d answers, %d rows kept from the model", o.Answers, want.Len(), kept)
+		labels = want
+	} else if labels == nil {
+		ss.close()
+		return nil, fmt.Errorf("train: %s has no answer labels (id2label or %s): give --answers", o.Model, vqa.Label2AnsFile)
+	} else {
+		ss.m.Config.ID2Label = labels.ID2Label()
+	}
+	enc := &vqa.Encoder{Tok: ss.tok, MaxLength: o.MaxLength, FeatDim: ss.m.Config.VisualFeatDim}
+	if ss.train, err = resolve(exs, labels, ss.src, enc); err != nil {
+		ss.close()
+		return nil, err
+	}
+	if evalExs != nil {
+		if ss.eval, err = resolve(evalExs, labels, ss.src, enc); err != nil {
+			ss.close()
+			return nil, err
+		}
+	}
+	ss.microPer = (len(ss.train.items) + o.BatchSize - 1) / o.BatchSize
+	ss.stepsPer = (ss.microPer + o.GradAccum - 1) / o.GradAccum
+	total := o.Epochs * ss.stepsPer
+	if o.MaxSteps > 0 {
+		total = o.MaxSteps
+	}
+	ss.sched = NewLinearSchedule(o.LR, o.WarmupRatio, total)
+	if ss.opt, err = NewAdamW(ss.m.Parameters(), 0.9, 0.999, o.AdamEps, o.WeightDecay); err != nil {
+		ss.close()
+		return nil, err
+	}
+	return ss, nil
+}
+
+// loadTokenizer uses the model folder's vocab.txt when it has one, else the embedded
+// bert-base-uncased vocabulary.
+func loadTokenizer(dir string) (*tokenizer.LxmertTokenizerFast, error) {
+	if _, err := os.Stat(filepath.Join(dir, "vocab.txt")); err == nil {
+		return tokenizer.FastFromPretrained(dir)
+	}
+	return tokenizer.NewFast(tokenizer.Options{})
+}
+
+func (ss *session) close() {
+	if ss.opt != nil {
+		ss.opt.Close()
+	}
+	if ss.m != nil {
+		ss.m.Close()
+	}
+	if ss.src != nil {
+		ss.src.Close()
+	}
+}
+
+// startState prepares o.Out: a fresh run needs a folder without checkpoints; --resume
+// restores the newest one.
+func (ss *session) startState() (state, error) {
+	st := state{Seed: ss.o.Seed, Total: ss.sched.Total}
+	if err := os.MkdirAll(ss.o.Out, 0o755); err != nil {
+		return st, fmt.Errorf("train: %w", err)
+	}
+	steps, _ := checkpoints(ss.o.Out)
+	if !ss.o.Resume {
+		if len(steps) > 0 {
+			return st, fmt.Errorf("train: %s already holds checkpoints: continue with --resume or choose another --out", ss.o.Out)
+		}
+		binding.ManualSeed(ss.o.Seed) // the dropout stream starts from the seed
+		return st, nil
+	}
+	loaded, dir, err := loadCheckpoint(ss.o.Out, ss.m, ss.opt)
+	if err != nil {
+		return st, err
+	}
+	if loaded.Total != ss.sched.Total || loaded.Seed != ss.o.Seed {
+		return st, fmt.Errorf("train: --resume: %s was made with %d total steps and seed %d; this run has %d and %d", dir, loaded.Total, loaded.Seed, ss.sched.Total, ss.o.Seed)
+	}
+	fmt.Fprintf(ss.o.Log, "resuming from %s (step %d)\n", dir, loaded.Step)
+	return loaded, nil
+}
