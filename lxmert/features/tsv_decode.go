@@ -32,8 +32,8 @@ func decodeTSVLine(line []byte, scratch *[]byte) (img *Image, id string, err err
 	if len(f) != tsvFieldCount {
 		return nil, id, fmt.Errorf("has %d tab-separated fields, want %d (%v)", len(f), tsvFieldCount, TSVFieldNames)
 	}
-	if len(f[0]) == 0 {
-		return nil, id, fmt.Errorf("img_id: empty")
+	if err := checkTSVID(id); err != nil {
+		return nil, id, err
 	}
 	img = &Image{ID: id}
 	if img.Height, err = parseCount("img_h", f[1], 1, maxImageSide); err != nil {
@@ -75,6 +75,20 @@ func decodeTSVLine(line []byte, scratch *[]byte) (img *Image, id string, err err
 	}
 	normaliseBoxes(img.Boxes, img.Width, img.Height)
 	return img, id, nil
+}
+
+// checkTSVID refuses ids a TSV line cannot carry: empty, or with control characters
+// (tabs and line ends would break the line; the others are never real ids).
+func checkTSVID(id string) error {
+	if id == "" {
+		return fmt.Errorf("img_id: empty")
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x20 || id[i] == 0x7f {
+			return fmt.Errorf("img_id: %q contains control character %#02x", id, id[i])
+		}
+	}
+	return nil
 }
 
 // parseCount parses a decimal integer field and checks it lies in [lo, hi].

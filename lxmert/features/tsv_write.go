@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 )
 
 // TSVFieldNames are the columns of the bottom-up-attention TSV that the original LXMERT
@@ -28,8 +27,8 @@ func WriteTSV(w io.Writer, img *Image) error {
 	if img.Width <= 0 || img.Height <= 0 {
 		return fmt.Errorf("features: WriteTSV: image %q: the TSV needs a positive size, have %dx%d (width x height)", img.ID, img.Width, img.Height)
 	}
-	if strings.ContainsAny(img.ID, "\t\r\n") {
-		return fmt.Errorf("features: WriteTSV: image id %q contains a tab or newline", img.ID)
+	if err := checkTSVID(img.ID); err != nil {
+		return fmt.Errorf("features: WriteTSV: %w", err)
 	}
 	n := img.NumBoxes
 	pixel := make([]float32, len(img.Boxes))

@@ -38,6 +38,6 @@ func TestWriteTSVRefusesInconsistentImage(t *testing.T) {
 	err := WriteTSV(&buf, &Image{ID: "x", Height: 1, Width: 1, NumBoxes: 2, FeatDim: 3, Features: make([]float32, 5), Boxes: make([]float32, 8)})
 	require.ErrorContains(t, err, `image "x": features: have 5 values, want num_boxes*dim = 2*3 = 6`)
 	err = WriteTSV(&buf, &Image{ID: "a\tb", Height: 1, Width: 1, NumBoxes: 0, FeatDim: 3})
-	require.ErrorContains(t, err, "contains a tab")
+	require.ErrorContains(t, err, `img_id: "a\tb" contains control character 0x09`)
 	require.Zero(t, buf.Len())
 }
