@@ -1,6 +1,7 @@
 """Write region-feature files the way LXMERT's tools do, for lxmert/features' Go tests.
 
 usage: gen_features.py OUTDIR
+       gen_features.py --read-tsv FILE   (print FILE as LXMERT's load_obj_tsv decodes it, as JSON)
 
 OUTDIR gets:
   features.tsv        bottom-up-attention TSV written like the original LXMERT's extractor
@@ -182,7 +183,27 @@ def main(out):
         json.dump(exp, f, indent=1)
 
 
+def read_tsv(path):
+    """Decode a TSV as the original LXMERT's load_obj_tsv does and print it as JSON."""
+    csv.field_size_limit(sys.maxsize)
+    out = []
+    with open(path) as f:
+        for item in csv.DictReader(f, FIELDNAMES, delimiter="\t"):
+            n = int(item["num_boxes"])
+            rec = {"img_id": item["img_id"], "img_h": int(item["img_h"]), "img_w": int(item["img_w"]), "num_boxes": n}
+            for key, shape, dtype in (("objects_id", (n,), np.int64), ("objects_conf", (n,), np.float32),
+                                      ("attrs_id", (n,), np.int64), ("attrs_conf", (n,), np.float32),
+                                      ("boxes", (n, 4), np.float32), ("features", (n, -1), np.float32)):
+                a = np.frombuffer(base64.b64decode(item[key]), dtype=dtype).reshape(shape)
+                rec[key] = a.reshape(-1).tolist()
+            out.append(rec)
+    json.dump(out, sys.stdout)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 3 and sys.argv[1] == "--read-tsv":
+        read_tsv(sys.argv[2])
+    elif len(sys.argv) == 2:
+        main(sys.argv[1])
+    else:
         sys.exit(__doc__)
-    main(sys.argv[1])

@@ -4,7 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"math"
+	"math/rand"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -85,5 +88,50 @@ func TestWriteTSVRoundTrip(t *testing.T) {
 		}
 		require.Equal(t, want.ObjectIDs, got.ObjectIDs)
 		require.Equal(t, want.AttrConf, got.AttrConf)
+	}
+}
+
+// TestWriteTSVReadByLXMERT writes images with WriteTSV and decodes the file with the
+// original LXMERT's load_obj_tsv logic (csv.DictReader, base64, numpy.frombuffer).
+func TestWriteTSVReadByLXMERT(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	images := []*Image{randomImage(rng, "COCO_1", 36, 64), randomImage(rng, "n2", 3, 2048)}
+	images[1].ObjectIDs, images[1].AttrConf = nil, nil // written as zeros
+	path := writeTSVFile(t, t.TempDir(), "go.tsv", images...)
+	python, err := filepath.Abs(filepath.Join("..", "..", ".venv", "bin", "python"))
+	require.NoError(t, err)
+	out, err := exec.Command(python, filepath.Join("..", "..", "tests", "gen_features.py"), "--read-tsv", path).Output()
+	require.NoError(t, err, "%s (make setup creates the venv)", python)
+	var got []struct {
+		ImgID    string    `json:"img_id"`
+		H        int       `json:"img_h"`
+		W        int       `json:"img_w"`
+		N        int       `json:"num_boxes"`
+		OID      []int64   `json:"objects_id"`
+		AID      []int64   `json:"attrs_id"`
+		OConf    []float32 `json:"objects_conf"`
+		AConf    []float32 `json:"attrs_conf"`
+		Boxes    []float32 `json:"boxes"`
+		Features []float32 `json:"features"`
+	}
+	require.NoError(t, json.Unmarshal(out, &got))
+	require.Len(t, got, len(images))
+	for i, img := range images {
+		g := got[i]
+		require.Equal(t, [4]any{img.ID, img.Height, img.Width, img.NumBoxes}, [4]any{g.ImgID, g.H, g.W, g.N})
+		require.Equal(t, img.Features, g.Features)
+		pixel := make([]float32, len(img.Boxes))
+		for j := range pixel {
+			side := img.Width
+			if j%2 == 1 {
+				side = img.Height
+			}
+			pixel[j] = img.Boxes[j] * float32(side)
+		}
+		require.Equal(t, pixel, g.Boxes)
+		require.Equal(t, orZerosI(img.ObjectIDs, img.NumBoxes), g.OID)
+		require.Equal(t, img.AttrIDs, g.AID)
+		require.Equal(t, img.ObjectConf, g.OConf)
+		require.Equal(t, orZerosF(img.AttrConf, img.NumBoxes), g.AConf)
 	}
 }

@@ -25,11 +25,14 @@ func decodeTSVLine(line []byte, scratch *[]byte) (img *Image, id string, err err
 	}
 	line = bytes.TrimSuffix(line, []byte{'\n'})
 	line = bytes.TrimSuffix(line, []byte{'\r'})
-	f := bytes.Split(line, []byte{'\t'})
+	f := bytes.SplitN(line, []byte{'\t'}, tsvFieldCount+1) // a line of tabs cannot allocate more
 	if tab := bytes.IndexByte(line, '\t'); tab >= 0 {
 		id = string(line[:tab])
 	}
-	if len(f) != tsvFieldCount {
+	if len(f) > tsvFieldCount {
+		return nil, id, fmt.Errorf("has more than %d tab-separated fields (%v)", tsvFieldCount, TSVFieldNames)
+	}
+	if len(f) < tsvFieldCount {
 		return nil, id, fmt.Errorf("has %d tab-separated fields, want %d (%v)", len(f), tsvFieldCount, TSVFieldNames)
 	}
 	if err := checkTSVID(id); err != nil {
