@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/lxmert-go/golxmert/binding"
 	"github.com/lxmert-go/golxmert/lxmert"
@@ -29,12 +30,13 @@ type dataset struct {
 // resolve maps examples to label ids, dropping answers outside labels and skipping (and
 // counting) examples left with none; it checks that every image exists. Mixed label kinds
 // (maps and strings) are an error.
-func resolve(exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.Encoder) (*dataset, error) {
+func resolve(path string, exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.Encoder) (*dataset, error) {
 	d := &dataset{feats: src, enc: enc, labels: labels}
 	known := map[string]bool{}
 	for _, id := range src.IDs() {
 		known[id] = true
 	}
+	kind := map[bool]string{true: "a map of answer scores", false: "a single answer"}
 	for i, ex := range exs {
 		if !known[ex.ImageID] {
 			return nil, fmt.Errorf("train: %s: img_id %q is not in %s", ex.where, ex.ImageID, src.Path())
@@ -43,7 +45,7 @@ func resolve(exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.En
 		if i == 0 {
 			d.soft = soft
 		} else if soft != d.soft {
-			return nil, fmt.Errorf("train: %s: label kinds are mixed (a map of scores here, single answers earlier, or the reverse)", ex.where)
+			return nil, fmt.Errorf("train: %s: the label is %s but in %s it is %s; use one kind throughout", ex.where, kind[soft], exs[0].where, kind[d.soft])
 		}
 		it := item{ex: ex, targets: map[int]float64{}}
 		if soft {
@@ -62,7 +64,16 @@ func resolve(exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.En
 		d.items = append(d.items, it)
 	}
 	if len(d.items) == 0 {
-		return nil, fmt.Errorf("train: no example has an answer in the answer set (%d answers)", labels.Len())
+		return nil, fmt.Errorf("train: %s: none of its %d examples has an answer in the answer set (%d answers: %s)", path, len(exs), labels.Len(), preview(labels.Names))
+	}
+	// The model's feature size is checked here, on the first image, rather than at the
+	// first batch, after --out was created.
+	img, err := src.Image(d.items[0].ex.ImageID)
+	if err != nil {
+		return nil, fmt.Errorf("train: %s: %w", d.items[0].ex.where, err)
+	}
+	if img.FeatDim != enc.FeatDim {
+		return nil, fmt.Errorf("train: %s: image %q has features of size %d but the model's visual_feat_dim is %d", src.Path(), img.ID, img.FeatDim, enc.FeatDim)
 	}
 	return d, nil
 }
@@ -123,4 +134,13 @@ func (d *dataset) targets(s *binding.Scope, idx []int) binding.Tensor {
 		}
 	}
 	return s.FromFloat32(t, int64(len(idx)), int64(n))
+}
+
+// preview lists the first few names.
+func preview(names []string) string {
+	const n = 5
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + ", …"
 }

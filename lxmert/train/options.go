@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Options configure a run. Zero numeric fields take the original LXMERT VQA recipe's values
@@ -45,7 +46,7 @@ func (o Options) withDefaults() (Options, error) {
 				missing = append(missing, "--"+f.name)
 			}
 		}
-		return o, fmt.Errorf("train: missing %v", missing)
+		return o, fmt.Errorf("train: missing %s", strings.Join(missing, ", "))
 	}
 	def := func(v *float64, d float64) {
 		if *v == 0 {

@@ -103,12 +103,12 @@ func prepare(o Options) (*session, error) {
 		ss.m.Config.ID2Label = labels.ID2Label()
 	}
 	enc := &vqa.Encoder{Tok: ss.tok, MaxLength: o.MaxLength, FeatDim: ss.m.Config.VisualFeatDim}
-	if ss.train, err = resolve(exs, labels, ss.src, enc); err != nil {
+	if ss.train, err = resolve(o.Data, exs, labels, ss.src, enc); err != nil {
 		ss.close()
 		return nil, err
 	}
 	if evalExs != nil {
-		if ss.eval, err = resolve(evalExs, labels, ss.src, enc); err != nil {
+		if ss.eval, err = resolve(o.Eval, evalExs, labels, ss.src, enc); err != nil {
 			ss.close()
 			return nil, err
 		}
