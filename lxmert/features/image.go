@@ -1,7 +1,8 @@
 // Package features reads and writes the region features LXMERT consumes: the
 // bottom-up-attention TSV of the original LXMERT, the Arrow files of HF's LXMERT demo
-// extractor, .npz/.npy and safetensors. It is pure Go (no libtorch): a reader hands out
-// Images whose slices go straight into the model's input tensors.
+// extractor, numpy .npz (with the .npy decoder it needs) and safetensors. It is pure Go
+// (no libtorch, no cgo): a reader hands out Images whose slices go straight into the
+// model's input tensors. Open picks the reader from the file extension.
 package features
 
 // Image is one image's detected regions. Features and Boxes are flat, row-major slices so

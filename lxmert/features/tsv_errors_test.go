@@ -64,6 +64,8 @@ func TestTSVLineErrors(t *testing.T) {
 			`boxes: 28 bytes, want num_boxes*4*4 = 32 (8 float32)`},
 		"features not rows": {func(f []string, _ *Image) []string { f[9] = f32b64(1, 2, 3, 4, 5); return f },
 			`features: 20 bytes is not a positive multiple of num_boxes*4 = 8`},
+		"extra field": {func(f []string, _ *Image) []string { return append(f, "x") },
+			`has more than 10 tab-separated fields`},
 		"short line": {func(f []string, _ *Image) []string { return f[:9] },
 			`has 9 tab-separated fields, want 10`},
 		"NaN feature": {func(f []string, _ *Image) []string { f[9] = f32b64(0, 1, 2, 3, nan, 5); return f },
