@@ -3,6 +3,7 @@ package train
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,12 +17,16 @@ import (
 
 // state is where a run stands: enough, with the model and optimizer, to resume exactly.
 type state struct {
-	Step     int    `json:"global_step"` // optimizer steps done
-	Epoch    int    `json:"epoch"`       // current epoch (0-based)
-	Micro    int    `json:"micro"`       // next micro-batch of the epoch
-	Seed     uint64 `json:"seed"`
-	Total    int    `json:"total_steps"`
-	RNGState []byte `json:"rng_state"` // LibTorch's generator (dropout), base64 in JSON
+	Step  int    `json:"global_step"` // optimizer steps done
+	Epoch int    `json:"epoch"`       // current epoch (0-based)
+	Micro int    `json:"micro"`       // next micro-batch of the epoch
+	Seed  uint64 `json:"seed"`
+	Total int    `json:"total_steps"`
+	// What fixes the batches: a resumed run must have the same.
+	BatchSize int    `json:"batch_size"`
+	GradAccum int    `json:"grad_accum"`
+	Examples  int    `json:"examples"`
+	RNGState  []byte `json:"rng_state"` // LibTorch's generator (dropout), base64 in JSON
 }
 
 const (
@@ -92,8 +97,8 @@ func checkpoints(out string) ([]int, error) {
 	return steps, nil
 }
 
-// loadCheckpoint restores model, optimizer and generator from the newest checkpoint.
-func loadCheckpoint(out string, m *lxmert.LxmertForQuestionAnswering, opt *AdamW) (state, string, error) {
+// newestCheckpoint returns the newest checkpoint folder of out and its state.
+func newestCheckpoint(out string) (state, string, error) {
 	var st state
 	steps, err := checkpoints(out)
 	if err != nil || len(steps) == 0 {
@@ -107,22 +112,34 @@ func loadCheckpoint(out string, m *lxmert.LxmertForQuestionAnswering, opt *AdamW
 	if err := json.Unmarshal(raw, &st); err != nil {
 		return st, "", fmt.Errorf("train: --resume: %s: %v", filepath.Join(dir, stateFile), err)
 	}
+	return st, dir, nil
+}
+
+// restoreCheckpoint loads model, optimizer and generator state from dir (whose state is st).
+func restoreCheckpoint(dir string, st state, m *lxmert.LxmertForQuestionAnswering, opt *AdamW) error {
+	c, err := lxmert.LoadConfig(dir)
+	if err != nil {
+		return fmt.Errorf("train: --resume: %w", err)
+	}
+	if !maps.Equal(c.ID2Label, m.Config.ID2Label) {
+		return fmt.Errorf("train: --resume: %s was trained on another answer set (%d answers) than this run's (%d answers): give the same --answers", dir, len(c.ID2Label), len(m.Config.ID2Label))
+	}
 	sd, err := lxmert.ReadCheckpoint(dir)
 	if err != nil {
-		return st, "", err
+		return err
 	}
 	if err := m.LoadStateDict(sd); err != nil {
-		return st, "", fmt.Errorf("train: --resume: %s: %w", dir, err)
+		return fmt.Errorf("train: --resume: %s: %w", dir, err)
 	}
 	osd, meta, err := weights.ReadSafetensors(filepath.Join(dir, optimizerFile))
 	if err != nil {
-		return st, "", fmt.Errorf("train: --resume: %w", err)
+		return fmt.Errorf("train: --resume: %w", err)
 	}
 	if err := opt.LoadStateDict(osd, meta); err != nil {
-		return st, "", err
+		return err
 	}
 	if err := binding.SetRNGState(st.RNGState); err != nil {
-		return st, "", fmt.Errorf("train: --resume: generator state: %w", err)
+		return fmt.Errorf("train: --resume: generator state: %w", err)
 	}
-	return st, dir, nil
+	return nil
 }

@@ -1,9 +1,12 @@
 package train
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -12,6 +15,9 @@ import (
 
 // jsonLog appends one JSON object per line (train_log.jsonl); a resumed run appends.
 type jsonLog struct{ f *os.File }
+
+// logFile is the name of the JSON-lines log in the output folder.
+const logFile = "train_log.jsonl"
 
 func openLog(path string) (*jsonLog, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
@@ -33,6 +39,41 @@ func (l *jsonLog) write(v map[string]any) error {
 }
 
 func (l *jsonLog) close() { l.f.Close() }
+
+// trimLog rewrites the log at path (if any) keeping the lines keep accepts, given their
+// step and whether they are optimizer-step lines (with a loss) rather than evaluations.
+// Lines that do not parse (a crash may cut the last one) are dropped.
+func trimLog(path string, keep func(step int, isStep bool) bool) error {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("train: log: %w", err)
+	}
+	var out []byte
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		var v struct {
+			Step *int     `json:"step"`
+			Loss *float64 `json:"loss"`
+		}
+		if json.Unmarshal(line, &v) != nil || v.Step == nil || !keep(*v.Step, v.Loss != nil) {
+			continue
+		}
+		out = append(append(out, line...), '\n')
+	}
+	if bytes.Equal(out, raw) {
+		return nil
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, out, 0o644); err != nil {
+		return fmt.Errorf("train: log: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("train: log: %w", err)
+	}
+	return nil
+}
 
 // progress shows steps as a bar on a terminal, or as a log line every few seconds.
 type progress struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/lxmert-go/golxmert/binding"
@@ -19,7 +20,7 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	logw, err := openLog(filepath.Join(o.Out, "train_log.jsonl"))
+	logw, err := openLog(filepath.Join(o.Out, logFile))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +164,8 @@ func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *R
 // interrupt saves a checkpoint of the last finished step.
 func (ss *session) interrupt(st state) error {
 	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
-		return fmt.Errorf("%w (and saving the checkpoint failed: %v)", ErrInterrupted, err)
+		return fmt.Errorf("%w at step %d of %d, and saving the checkpoint failed: %v", ErrInterrupted, st.Step, st.Total, err)
 	}
-	return ErrInterrupted
+	dir := filepath.Join(ss.o.Out, checkpointPrefix+strconv.Itoa(st.Step))
+	return fmt.Errorf("%w at step %d of %d; checkpoint saved in %s (continue with --resume)", ErrInterrupted, st.Step, st.Total, dir)
 }

@@ -16,7 +16,8 @@ import (
 
 // ErrInterrupted is returned when the context was cancelled (Ctrl-C): a checkpoint of the
 // last finished step was saved, and --resume continues from it.
-var ErrInterrupted = errors.New("train: interrupted; a checkpoint was saved (continue with --resume)")
+// The error wraps it with the step and the checkpoint's folder.
+var ErrInterrupted = errors.New("train: interrupted")
 
 // Result summarises a run.
 type Result struct {
@@ -148,28 +149,49 @@ func (ss *session) close() {
 	}
 }
 
-// startState prepares o.Out: a fresh run needs a folder without checkpoints; --resume
-// restores the newest one.
+// startState prepares o.Out: a fresh run needs a folder that holds no other run, and
+// creates it; --resume checks that the newest checkpoint was made with this run's settings,
+// restores it and drops the log lines of steps after it (a crash may have left some).
 func (ss *session) startState() (state, error) {
-	st := state{Seed: ss.o.Seed, Total: ss.sched.Total}
-	if err := os.MkdirAll(ss.o.Out, 0o755); err != nil {
-		return st, fmt.Errorf("train: %w", err)
-	}
-	steps, _ := checkpoints(ss.o.Out)
-	if !ss.o.Resume {
-		if len(steps) > 0 {
-			return st, fmt.Errorf("train: %s already holds checkpoints: continue with --resume or choose another --out", ss.o.Out)
+	o := ss.o
+	st := state{Seed: o.Seed, Total: ss.sched.Total, BatchSize: o.BatchSize, GradAccum: o.GradAccum, Examples: len(ss.train.items)}
+	if !o.Resume {
+		if steps, _ := checkpoints(o.Out); len(steps) > 0 {
+			return st, fmt.Errorf("train: %s already holds checkpoints: continue with --resume or choose another --out", o.Out)
 		}
-		binding.ManualSeed(ss.o.Seed) // the dropout stream starts from the seed
+		for _, f := range []string{logFile, "model.safetensors"} {
+			if _, err := os.Stat(filepath.Join(o.Out, f)); err == nil {
+				return st, fmt.Errorf("train: %s already holds a run (%s) without a checkpoint to resume: remove it or choose another --out", o.Out, f)
+			}
+		}
+		if err := os.MkdirAll(o.Out, 0o755); err != nil {
+			return st, fmt.Errorf("train: %w", err)
+		}
+		binding.ManualSeed(o.Seed) // the dropout stream starts from the seed
 		return st, nil
 	}
-	loaded, dir, err := loadCheckpoint(ss.o.Out, ss.m, ss.opt)
+	loaded, dir, err := newestCheckpoint(o.Out)
 	if err != nil {
 		return st, err
 	}
-	if loaded.Total != ss.sched.Total || loaded.Seed != ss.o.Seed {
-		return st, fmt.Errorf("train: --resume: %s was made with %d total steps and seed %d; this run has %d and %d", dir, loaded.Total, loaded.Seed, ss.sched.Total, ss.o.Seed)
+	if loaded.Total != st.Total || loaded.Seed != st.Seed {
+		return st, fmt.Errorf("train: --resume: %s was made with %d total steps and seed %d; this run has %d and %d", dir, loaded.Total, loaded.Seed, st.Total, st.Seed)
 	}
-	fmt.Fprintf(ss.o.Log, "resuming from %s (step %d)\n", dir, loaded.Step)
+	if loaded.BatchSize != st.BatchSize || loaded.GradAccum != st.GradAccum || loaded.Examples != st.Examples {
+		return st, fmt.Errorf("train: --resume: %s was made with batch size %d, gradient accumulation %d and %d training examples; this run has %d, %d and %d",
+			dir, loaded.BatchSize, loaded.GradAccum, loaded.Examples, st.BatchSize, st.GradAccum, st.Examples)
+	}
+	if err := restoreCheckpoint(dir, loaded, ss.m, ss.opt); err != nil {
+		return st, err
+	}
+	err = trimLog(filepath.Join(o.Out, logFile), func(step int, isStep bool) bool {
+		// An evaluation at the checkpoint's step is kept only when it came before the
+		// checkpoint (at an epoch end); otherwise the resumed run repeats it.
+		return step < loaded.Step || step == loaded.Step && (isStep || loaded.Micro == 0)
+	})
+	if err != nil {
+		return st, err
+	}
+	fmt.Fprintf(o.Log, "resuming from %s (step %d of %d)\n", dir, loaded.Step, loaded.Total)
 	return loaded, nil
 }
