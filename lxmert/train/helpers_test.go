@@ -23,8 +23,15 @@ type sceneData struct{ Dir, Features, Questions, Answers string }
 // writeScenes generates n scenes with q questions each (feature dim 32) into a new folder.
 func writeScenes(t testing.TB, seed uint64, n, q int, prefix string) sceneData {
 	t.Helper()
+	return writeScenesConfig(t, scenes.DatasetConfig{Seed: seed, Scenes: n, QuestionsPerScene: q, IDPrefix: prefix})
+}
+
+// writeScenesConfig generates the dataset cfg says (feature dim 32) into a new folder.
+func writeScenesConfig(t testing.TB, cfg scenes.DatasetConfig) sceneData {
+	t.Helper()
 	dir := t.TempDir()
-	_, err := scenes.WriteDataset(dir, scenes.DatasetConfig{Seed: seed, Scenes: n, QuestionsPerScene: q, FeatDim: testFeatDim, IDPrefix: prefix})
+	cfg.FeatDim = testFeatDim
+	_, err := scenes.WriteDataset(dir, cfg)
 	require.NoError(t, err)
 	return sceneData{dir, filepath.Join(dir, scenes.FeaturesFile), filepath.Join(dir, scenes.QuestionsFile), filepath.Join(dir, scenes.Label2AnsFile)}
 }
@@ -114,4 +121,17 @@ func writeFile(t testing.TB, name, content string) string {
 func labelsJSON(names ...string) string {
 	raw, _ := json.Marshal(names)
 	return string(raw)
+}
+
+// concatFiles writes the files' contents, in order, to dst.
+func concatFiles(dst string, srcs ...string) error {
+	var all []byte
+	for _, s := range srcs {
+		raw, err := os.ReadFile(s)
+		if err != nil {
+			return err
+		}
+		all = append(all, raw...)
+	}
+	return os.WriteFile(dst, all, 0o644)
 }
