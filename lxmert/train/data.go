@@ -34,13 +34,15 @@ type rawExample struct {
 	Type       string          `json:"question_type"`
 }
 
-// ReadExamples reads a JSON list of examples or JSON lines of them. Errors name the file
-// and the record (list index or line number).
+// ReadExamples reads a JSON list of examples or JSON lines of them (blank lines and a UTF-8
+// byte-order mark are ignored). Errors name the file and the record (list index or line
+// number); a file without examples is an error.
 func ReadExamples(path string) ([]Example, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
+	raw = bytes.TrimPrefix(raw, []byte("\ufeff")) // a byte-order mark some editors write
 	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
 		var list []json.RawMessage
 		if err := json.Unmarshal(t, &list); err != nil {
@@ -53,6 +55,9 @@ func ReadExamples(path string) ([]Example, error) {
 				return nil, err
 			}
 			out = append(out, ex)
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("train: %s holds no examples", path)
 		}
 		return out, nil
 	}
