@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"golang.org/x/term"
@@ -51,6 +52,24 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	// train.Options reads a zero as "the default": a zero given here is refused instead of
+	// being replaced behind the user's back.
+	for _, f := range []struct {
+		name string
+		zero bool
+	}{
+		{"epochs", o.Epochs == 0 && o.MaxSteps == 0}, {"batch-size", o.BatchSize == 0}, {"grad-accum", o.GradAccum == 0},
+		{"lr", o.LR == 0}, {"adam-eps", o.AdamEps == 0}, {"max-length", o.MaxLength == 0},
+		{"max-grad-norm", o.MaxGradNorm == 0},
+	} {
+		if f.zero {
+			msg := fmt.Sprintf("--%s must not be 0", f.name)
+			if f.name == "max-grad-norm" {
+				msg += " (a negative value turns clipping off)"
+			}
+			return errors.New(msg)
+		}
+	}
 	o.Seed, o.WarmupRatio, o.WeightDecay = *seed, *warmup, *wd
 	o.NoWarmup, o.NoWeightDecay = *warmup == 0, *wd == 0
 	if err := setThreads(*threads); err != nil {
@@ -62,13 +81,17 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() { // after the first Ctrl-C, which saves a checkpoint, a second one kills
+		<-ctx.Done()
+		stop()
+	}()
 	res, err := train.Run(ctx, o)
 	if errors.Is(err, train.ErrInterrupted) {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, "lxmert train: "+strings.TrimPrefix(err.Error(), "train: "))
 		return errInterrupted
 	}
 	if err != nil {
-		return err
+		return errors.New(strings.TrimPrefix(err.Error(), "train: ")) // run prefixes "lxmert train: "
 	}
 	fmt.Fprintf(stdout, "%s\ntrained %d steps on %d examples (%d skipped: no answer in the answer set), %.1f examples/s, last loss %.4f\n",
 		res.Note, res.Steps, res.Examples, res.Skipped, res.ExamplesPerSec, res.Loss)

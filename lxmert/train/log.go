@@ -83,6 +83,8 @@ type progress struct {
 	start time.Time
 	first int
 	last  time.Time
+	// finished is set once the bar is removed.
+	finished bool
 }
 
 func newProgress(w io.Writer, bar bool, done, total int) *progress {
@@ -110,8 +112,11 @@ func (p *progress) step(step int, loss, exPerSec float64) {
 	fmt.Fprintf(p.w, "step %d/%d  loss %.4f  %.1f examples/s  eta %s\n", step, p.total, loss, exPerSec, eta.Round(time.Second))
 }
 
+// done removes the bar (a message printed next starts on a clean line); it may be called
+// more than once.
 func (p *progress) done() {
-	if p.bar != nil {
+	if p.bar != nil && !p.finished {
+		p.finished = true
 		_ = p.bar.Finish()
 	}
 }

@@ -26,6 +26,7 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 	}
 	defer logw.close()
 	prog := newProgress(o.Log, o.Progress, st.Step, st.Total)
+	defer prog.done() // also when interrupted or failing, before the caller prints why
 	res := &Result{Total: st.Total, Skipped: ss.train.skipped, Examples: len(ss.train.items), Note: ss.note}
 	params := ss.m.Parameters()
 	tensors := func() []binding.Tensor {
