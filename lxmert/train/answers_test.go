@@ -22,6 +22,17 @@ const (
 // modelWithAnswers saves a tiny QA model whose answers are names, with a random answer
 // head (non-zero biases, so that copied rows cannot pass for fresh ones).
 func modelWithAnswers(t *testing.T, names []string) string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	return modelWithHead(t, names, func(_ string, v []float32) {
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+	})
+}
+
+// modelWithHead saves a tiny QA model whose answers are names; fill sets the answer head's
+// weight and bias (by tensor name).
+func modelWithHead(t *testing.T, names []string, fill func(tensor string, v []float32)) string {
 	id2label := map[string]string{}
 	for i, n := range names {
 		id2label[strconv.Itoa(i)] = n
@@ -33,13 +44,10 @@ func modelWithAnswers(t *testing.T, names []string) string {
 	defer m.Close()
 	sd, err := m.StateDict()
 	require.NoError(t, err)
-	rng := rand.New(rand.NewPCG(1, 2))
 	for _, name := range []string{headW, headB} {
 		h, _ := sd.Get(name)
 		v := make([]float32, h.NumElements())
-		for i := range v {
-			v[i] = float32(rng.NormFloat64())
-		}
+		fill(name, v)
 		r, err := weights.FromFloat32(name, h.Shape, v)
 		require.NoError(t, err)
 		sd.Set(r)

@@ -21,16 +21,18 @@ type item struct {
 type dataset struct {
 	items   []item
 	soft    bool // VQA soft scores (BCE) rather than single answers (cross-entropy)
-	skipped int  // examples with no answer in the answer set
+	skipped int  // examples with no answer in the answer set (not in items unless evaluating)
 	feats   features.Source
 	enc     *vqa.Encoder
 	labels  *vqa.Labels
 }
 
-// resolve maps examples to label ids, dropping answers outside labels and skipping (and
-// counting) examples left with none; it checks that every image exists. Mixed label kinds
-// (maps and strings) are an error.
-func resolve(path string, exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.Encoder) (*dataset, error) {
+// resolve maps examples to label ids, dropping answers outside labels and counting the
+// examples left with none: training skips them, evaluation keeps them (they score 0, as in
+// the original LXMERT, so that accuracy is over the whole evaluation set). It checks that
+// every image exists and that the first has the model's feature size; mixed label kinds
+// (maps and strings) are an error. path (the examples' file) is for messages.
+func resolve(path string, exs []Example, labels *vqa.Labels, src features.Source, enc *vqa.Encoder, forEval bool) (*dataset, error) {
 	d := &dataset{feats: src, enc: enc, labels: labels}
 	known := map[string]bool{}
 	for _, id := range src.IDs() {
@@ -59,11 +61,13 @@ func resolve(path string, exs []Example, labels *vqa.Labels, src features.Source
 		}
 		if len(it.targets) == 0 {
 			d.skipped++
-			continue
+			if !forEval {
+				continue
+			}
 		}
 		d.items = append(d.items, it)
 	}
-	if len(d.items) == 0 {
+	if d.skipped == len(exs) {
 		return nil, fmt.Errorf("train: %s: none of its %d examples has an answer in the answer set (%d answers: %s)", path, len(exs), labels.Len(), preview(labels.Names))
 	}
 	// The model's feature size is checked here, on the first image, rather than at the

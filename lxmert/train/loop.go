@@ -38,8 +38,12 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 	}
 	ss.m.Train()
 	start, seen := time.Now(), 0
+	var order []int
+	orderEpoch := -1
 	for st.Step < st.Total {
-		order := ss.train.order(st.Epoch, o.Seed, !o.NoShuffle)
+		if orderEpoch != st.Epoch { // once per epoch: a permutation of a large set is not free
+			order, orderEpoch = ss.train.order(st.Epoch, o.Seed, !o.NoShuffle), st.Epoch
+		}
 		if st.Micro >= ss.microPer {
 			if err := ss.endEpoch(ctx, logw, &st, res); err != nil {
 				return res, err

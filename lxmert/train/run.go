@@ -104,14 +104,17 @@ func prepare(o Options) (*session, error) {
 		ss.m.Config.ID2Label = labels.ID2Label()
 	}
 	enc := &vqa.Encoder{Tok: ss.tok, MaxLength: o.MaxLength, FeatDim: ss.m.Config.VisualFeatDim}
-	if ss.train, err = resolve(o.Data, exs, labels, ss.src, enc); err != nil {
+	if ss.train, err = resolve(o.Data, exs, labels, ss.src, enc, false); err != nil {
 		ss.close()
 		return nil, err
 	}
 	if evalExs != nil {
-		if ss.eval, err = resolve(o.Eval, evalExs, labels, ss.src, enc); err != nil {
+		if ss.eval, err = resolve(o.Eval, evalExs, labels, ss.src, enc, true); err != nil {
 			ss.close()
 			return nil, err
+		}
+		if ss.eval.skipped > 0 {
+			ss.note += fmt.Sprintf("; %d of the %d evaluation examples have no answer in the answer set (they score 0)", ss.eval.skipped, len(evalExs))
 		}
 	}
 	ss.microPer = (len(ss.train.items) + o.BatchSize - 1) / o.BatchSize
