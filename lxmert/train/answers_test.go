@@ -87,7 +87,7 @@ func headRows(t *testing.T, dir string) (map[string][]float32, map[string]float3
 // label2ans list or the original LXMERT ans2label map.
 func TestAnswerRemap(t *testing.T) {
 	old := []string{"yes", "no", "red", "blue", "cat"}
-	want := []string{"blue", "dog", "yes", "green", "2"}
+	want := []string{"blue", "dog", "yes", "green", "2", "cube"} // one more than the model has
 	model := modelWithAnswers(t, old)
 	oldRows, oldBias := headRows(t, model)
 	ans2label := map[string]int{}
@@ -107,11 +107,11 @@ func TestAnswerRemap(t *testing.T) {
 			res, err := Run(context.Background(), Options{Model: model, Data: d.Questions, Features: d.Features,
 				Answers: answers, Out: out, MaxSteps: 1, BatchSize: 4})
 			require.NoError(t, err)
-			require.Contains(t, res.Note, "5 answers, 2 rows kept from the model")
+			require.Contains(t, res.Note, "6 answers, 2 rows kept from the model")
 
 			c, err := lxmert.LoadConfig(out)
 			require.NoError(t, err)
-			require.Equal(t, 5, c.NumQALabels)
+			require.Equal(t, 6, c.NumQALabels)
 			for i, n := range want {
 				require.Equal(t, n, c.ID2Label[strconv.Itoa(i)], "id2label[%d]", i)
 			}
