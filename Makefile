@@ -7,7 +7,7 @@ BUILD := build
 STAMP := .stamp
 JOBS ?= 2
 
-.PHONY: setup apt venv gomod native build test bench clean
+.PHONY: setup apt venv gomod native build test bench demo demo-model clean
 
 setup: apt venv gomod
 
@@ -41,6 +41,31 @@ build: native
 
 test: setup build
 	go test -count=1 ./...
+
+# demo: the main job. Builds what is missing (no Python needed), then answers sample
+# questions about fresh synthetic scenes with the embedded default model and prints its
+# held-out accuracy (last line: accuracy NN.N%).
+demo: apt gomod build
+	bin/lxmert demo --out $(BUILD)/demo
+
+# demo-model: make the embedded default model again from scratch (see lxmert/demo/MODEL_CARD.md):
+# generate training scenes, train with lxmert train, store it in float16 in lxmert/demo/model.
+DEMO := $(BUILD)/demo-model
+DEMO_TRAIN_SCENES ?= 16000
+DEMO_EPOCHS ?= 12
+demo-model: apt gomod build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)/init
+	bin/lxmert scenes --out $(DEMO)/train --seed 11 --scenes $(DEMO_TRAIN_SCENES) --questions-per-scene 4 --prefix train
+	bin/lxmert scenes --out $(DEMO)/eval --seed 12 --scenes 300 --questions-per-scene 4 --prefix eval
+	cp lxmert/demo/init_config.json $(DEMO)/init/config.json
+	bin/lxmert train --model $(DEMO)/init --data $(DEMO)/train/questions.json --features $(DEMO)/train/features.tsv \
+		--eval $(DEMO)/eval/questions.json --eval-features $(DEMO)/eval/features.tsv \
+		--answers $(DEMO)/train/trainval_label2ans.json --out $(DEMO)/out --epochs $(DEMO_EPOCHS) \
+		--batch-size 64 --lr 1e-3 --warmup-ratio 0.05 --seed 1
+	bin/lxmert convert --from $(DEMO)/out --to lxmert/demo/model --dtype float16
+	rm -f lxmert/demo/model/tokenizer.json lxmert/demo/model/vocab.txt lxmert/demo/model/*tokens*.json lxmert/demo/model/tokenizer_config.json
+	$(MAKE) build
+	bin/lxmert demo --out $(BUILD)/demo
 
 # bench: Go forwards and the HF eager baseline in one run (compare ratios: the machine is noisy).
 bench: setup build

@@ -11,6 +11,7 @@ OUT_DIR gets:
   train.json        LXMERT VQA JSON: soft scores, answers outside the set, one example with no
                     known answer (skipped)
   answers.json      a label2ans list differing from the model's (for the answer-remap test)
+  answers_expected.json  HF's top-5 answers of the starting model for five questions
   RUN/expected.json per-step losses and learning rates, and the settings of run RUN
   RUN/final.safetensors  the parameters after training
 RUN is one of the entries of RUNS (batch size, gradient accumulation, epochs).
@@ -161,6 +162,22 @@ def train(out, name, run, tok, images, examples):
                        skipped=len(examples) - len(items)), f, indent=1)
 
 
+def write_answers(out, tok, images, examples):
+    """HF's top-5 answers (softmax probabilities) of the starting model for a few questions,
+    one forward each, for `lxmert answer` (answers.json)."""
+    model = LxmertForQuestionAnswering.from_pretrained(os.path.join(out, "model")).eval()
+    rows = []
+    for e in examples[:5]:
+        inp, _ = batch_tensors(tok, [e], images)
+        with torch.no_grad():
+            p = torch.softmax(model(**inp).question_answering_score[0], -1)
+        top = torch.topk(p, 5)
+        rows.append({"image_id": e["img_id"], "question": e["sent"],
+                     "answers": [{"answer": ANSWERS[i], "prob": v} for v, i in zip(top.values.tolist(), top.indices.tolist())]})
+    with open(os.path.join(out, "answers_expected.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(5)
@@ -171,6 +188,7 @@ def main(out):
     with open(os.path.join(out, "answers.json"), "w") as f:
         json.dump(["no", "green", "yes", "cat", "four"], f)
     tok = build_model(out)
+    write_answers(out, tok, images, examples)
     for name, run in RUNS.items():
         train(out, name, run, tok, images, examples)
     print("wrote", out)

@@ -21,11 +21,13 @@ type command struct {
 
 var commands = map[string]command{
 	"answer":   {"answer a question about an image's region features", runAnswer},
+	"convert":  {"rewrite a model folder's weights as safetensors (float32 or float16)", runConvert},
+	"demo":     {"answer questions about fresh synthetic scenes with the default model, report accuracy", runDemo},
+	"explain":  {"draw the regions a question attended to, with the answers, as a PNG", runExplain},
 	"forward":  {"run a model on inputs from a safetensors file, write every output", runForward},
 	"scenes":   {"write a synthetic scene question-answering dataset", runScenes},
 	"tokenize": {"tokenize JSON lines with the LXMERT (BERT uncased) tokenizer", runTokenize},
 	"train":    {"fine-tune a question-answering model", runTrain},
-	"bench":    {"time forwards of a model", runBench},
 	"version":  {"print versions, the BLAS in use and the thread count", runVersion},
 }
 

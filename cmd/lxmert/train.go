@@ -29,6 +29,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.Data, "data", "", "training examples: LXMERT VQA/GQA JSON list or JSON lines (required)")
 	fs.StringVar(&o.Features, "features", "", "region features: .tsv (bottom-up attention), .arrow, .npz or .safetensors (required)")
 	fs.StringVar(&o.Out, "out", "", "output folder: final model, checkpoint-N folders, train_log.jsonl (required)")
+	fs.StringVar(&o.EvalFeatures, "eval-features", "", "region features of the --eval images, when not in --features")
 	fs.StringVar(&o.Eval, "eval", "", "evaluation examples, scored (VQA accuracy) after each epoch")
 	fs.StringVar(&o.Answers, "answers", "", "answer set (trainval_label2ans.json list or ans2label map): a new QA head keeping known answers' rows")
 	fs.IntVar(&o.Epochs, "epochs", 4, "epochs (ignored with --max-steps)")

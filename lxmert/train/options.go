@@ -12,9 +12,11 @@ type Options struct {
 	Model    string // model folder: config.json, weights optional (random init without them)
 	Data     string // training examples (JSON list or JSON lines)
 	Features string // region features (any format features.Open reads)
-	Out      string // output folder
-	Eval     string // optional evaluation examples
-	Answers  string // optional answer set (label2ans list or ans2label map)
+	// EvalFeatures holds the evaluation images when they are in another file ("": Features).
+	EvalFeatures string
+	Out          string // output folder
+	Eval         string // optional evaluation examples
+	Answers      string // optional answer set (label2ans list or ans2label map)
 
 	Epochs        int // default 4 (ignored when MaxSteps > 0)
 	MaxSteps      int

@@ -42,6 +42,7 @@ type session struct {
 	stepsPer    int // optimizer steps per epoch
 	note        string
 	src         features.Source
+	evalSrc     features.Source // the evaluation images' own file, when given
 }
 
 // Run fine-tunes the model of o.Model and writes the result to o.Out. Bad data is reported
@@ -109,7 +110,15 @@ func prepare(o Options) (*session, error) {
 		return nil, err
 	}
 	if evalExs != nil {
-		if ss.eval, err = resolve(o.Eval, evalExs, labels, ss.src, enc, true); err != nil {
+		evalSrc := ss.src
+		if o.EvalFeatures != "" && o.EvalFeatures != o.Features {
+			if ss.evalSrc, err = features.Open(o.EvalFeatures); err != nil {
+				ss.close()
+				return nil, err
+			}
+			evalSrc = ss.evalSrc
+		}
+		if ss.eval, err = resolve(o.Eval, evalExs, labels, evalSrc, enc, true); err != nil {
 			ss.close()
 			return nil, err
 		}
@@ -146,6 +155,9 @@ func (ss *session) close() {
 	}
 	if ss.m != nil {
 		ss.m.Close()
+	}
+	if ss.evalSrc != nil {
+		ss.evalSrc.Close()
 	}
 	if ss.src != nil {
 		ss.src.Close()

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	_ "image/jpeg" // --image may be a JPEG
+	"image/png"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/lxmert-go/golxmert/lxmert/explain"
+)
+
+// runExplain is `lxmert explain`: a PNG of the regions shaded by the attention they got from
+// the question, with the question and the top answers as a caption.
+func runExplain(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := addAnswerFlags(fs)
+	out := fs.String("out", "", "PNG file to write (required)")
+	photo := fs.String("image", "", "the image (PNG or JPEG) to draw on; default: a blank canvas of the features' img_w × img_h")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" || *f.imageID == "" || strings.TrimSpace(*f.question) == "" {
+		return errors.New("--image-id, --question and --out are required")
+	}
+	a, src, err := f.open()
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	defer src.Close()
+	img, err := src.Image(*f.imageID)
+	if err != nil {
+		return err
+	}
+	ex, err := a.Explain(context.Background(), img, *f.question)
+	if err != nil {
+		return err
+	}
+	fig := explain.Figure{Width: img.Width, Height: img.Height, Boxes: img.Boxes, Weights: ex.RegionAttention,
+		Legend: "shading: attention from the question (last cross layer, mean of heads and tokens)"}
+	if fig.Width == 0 || fig.Height == 0 {
+		fig.Width, fig.Height = 640, 480 // the features do not say; boxes are normalised anyway
+	}
+	if *photo != "" {
+		if fig.Base, err = decodeImage(*photo); err != nil {
+			return err
+		}
+	}
+	answers := make([]string, len(ex.Answers))
+	for i, ans := range ex.Answers {
+		answers[i] = fmt.Sprintf("%s %.1f%%", ans.Answer, 100*ans.Prob)
+	}
+	fig.Caption = []string{"Q: " + ex.Question, "A: " + strings.Join(answers, ", ")}
+	pic, err := explain.Render(fig)
+	if err != nil {
+		return err
+	}
+	if err := writeAnswers(*out, "png", func(w io.Writer) error { return png.Encode(w, pic) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%dx%d): %s -> %s\n", *out, pic.Bounds().Dx(), pic.Bounds().Dy(), ex.Question, answers[0])
+	return nil
+}
+
+func decodeImage(path string) (image.Image, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	cfg, _, err := image.DecodeConfig(fh)
+	if err != nil {
+		return nil, fmt.Errorf("--image %s: %w", path, err)
+	}
+	if cfg.Width > explain.MaxSide || cfg.Height > explain.MaxSide {
+		return nil, fmt.Errorf("--image %s: %dx%d is larger than %d pixels a side", path, cfg.Width, cfg.Height, explain.MaxSide)
+	}
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	pic, _, err := image.Decode(fh)
+	if err != nil {
+		return nil, fmt.Errorf("--image %s: %w", path, err)
+	}
+	return pic, nil
+}
