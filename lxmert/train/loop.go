@@ -90,7 +90,7 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 		}
 		prog.step(st.Step, res.Loss, res.ExamplesPerSec)
 		if o.SaveSteps > 0 && st.Step%o.SaveSteps == 0 && st.Step < st.Total {
-			if err := saveCheckpoint(o.Out, ss.m, ss.opt, st); err != nil {
+			if err := ss.save(st); err != nil {
 				return res, err
 			}
 		}
@@ -101,7 +101,7 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 			return res, err
 		}
 	}
-	if err := saveCheckpoint(o.Out, ss.m, ss.opt, st); err != nil {
+	if err := ss.save(st); err != nil {
 		return res, err
 	}
 	return res, ss.saveFinal()
@@ -150,7 +150,7 @@ func (ss *session) endEpoch(ctx context.Context, logw *jsonLog, st *state, res *
 	}
 	st.Epoch++
 	st.Micro = 0
-	return saveCheckpoint(ss.o.Out, ss.m, ss.opt, *st)
+	return ss.save(*st)
 }
 
 func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *Result) error {
@@ -166,8 +166,22 @@ func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *R
 	return logw.write(map[string]any{"step": st.Step, "eval_accuracy": acc.Overall, "eval_accuracy_by_type": acc.ByType})
 }
 
-// interrupt saves a checkpoint of the last finished step.
+// save writes a checkpoint of st and remembers where it stands.
+func (ss *session) save(st state) error {
+	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
+		return err
+	}
+	ss.saved = &position{st.Step, st.Epoch, st.Micro}
+	return nil
+}
+
+// interrupt saves a checkpoint of the last finished step, unless the newest checkpoint is
+// already of it (Ctrl-C right after resuming or after an epoch's checkpoint).
 func (ss *session) interrupt(st state) error {
+	if ss.saved != nil && *ss.saved == (position{st.Step, st.Epoch, st.Micro}) {
+		dir := filepath.Join(ss.o.Out, checkpointPrefix+strconv.Itoa(st.Step))
+		return fmt.Errorf("%w at step %d of %d; checkpoint saved in %s (continue with --resume)", ErrInterrupted, st.Step, st.Total, dir)
+	}
 	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
 		return fmt.Errorf("%w at step %d of %d, and saving the checkpoint failed: %v", ErrInterrupted, st.Step, st.Total, err)
 	}

@@ -145,3 +145,37 @@ func reversed(t *testing.T, path string) string {
 	slices.Reverse(names)
 	return writeFile(t, "answers.json", labelsJSON(names...))
 }
+
+// TestInterruptBeforeFirstStep: Ctrl-C before the first step still leaves a checkpoint to
+// resume from; Ctrl-C right after resuming keeps the checkpoint it resumed from as it is
+// (for a base model, rewriting it costs gigabytes); a folder whose log is empty holds
+// nothing to protect, so a fresh run may use it.
+func TestInterruptBeforeFirstStep(t *testing.T) {
+	o := resumeSetup(t)
+	o.Eval, o.Epochs, o.MaxSteps = "", 0, 3
+	o.Out = filepath.Join(t.TempDir(), "out")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := Run(cancelled, o)
+	require.ErrorIs(t, err, ErrInterrupted)
+	ck := filepath.Join(o.Out, checkpointPrefix+"0")
+	before, err := os.Stat(ck)
+	require.NoError(t, err)
+
+	o.Resume = true
+	_, err = Run(cancelled, o)
+	require.ErrorIs(t, err, ErrInterrupted)
+	require.ErrorContains(t, err, "interrupted at step 0 of 3; checkpoint saved in "+ck)
+	after, err := os.Stat(ck)
+	require.NoError(t, err)
+	require.True(t, os.SameFile(before, after), "the checkpoint was rewritten")
+	res, err := Run(context.Background(), o)
+	require.NoError(t, err)
+	require.Equal(t, 3, res.Steps)
+
+	o.Resume, o.Out = false, filepath.Join(t.TempDir(), "empty-log")
+	require.NoError(t, os.MkdirAll(o.Out, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(o.Out, logFile), nil, 0o644))
+	_, err = Run(context.Background(), o)
+	require.NoError(t, err)
+}

@@ -43,7 +43,11 @@ type session struct {
 	note        string
 	src         features.Source
 	evalSrc     features.Source // the evaluation images' own file, when given
+	saved       *position       // where the newest checkpoint stands, once one is written or restored
 }
+
+// position is where a run stands in its epochs.
+type position struct{ step, epoch, micro int }
 
 // Run fine-tunes the model of o.Model and writes the result to o.Out. Bad data is reported
 // before anything is written.
@@ -175,7 +179,8 @@ func (ss *session) startState() (state, error) {
 			return st, fmt.Errorf("train: %s already holds checkpoints: continue with --resume or choose another --out", o.Out)
 		}
 		for _, f := range []string{logFile, "model.safetensors"} {
-			if _, err := os.Stat(filepath.Join(o.Out, f)); err == nil {
+			// An empty log is of a run that stopped before its first step: nothing to keep.
+			if fi, err := os.Stat(filepath.Join(o.Out, f)); err == nil && fi.Size() > 0 {
 				return st, fmt.Errorf("train: %s already holds a run (%s) without a checkpoint to resume: remove it or choose another --out", o.Out, f)
 			}
 		}
@@ -199,6 +204,7 @@ func (ss *session) startState() (state, error) {
 	if err := restoreCheckpoint(dir, loaded, ss.m, ss.opt); err != nil {
 		return st, err
 	}
+	ss.saved = &position{loaded.Step, loaded.Epoch, loaded.Micro}
 	err = trimLog(filepath.Join(o.Out, logFile), func(step int, isStep bool) bool {
 		// An evaluation at the checkpoint's step is kept only when it came before the
 		// checkpoint (at an epoch end); otherwise the resumed run repeats it.
