@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lxmert-go/golxmert/lxmert/vqa"
 )
 
 // Question is one line of a batch question file.
@@ -45,7 +47,7 @@ func ReadQuestions(r io.Reader) (qs []Question, bad []*LineError, err error) {
 			bad = append(bad, &LineError{line, "malformed JSON: " + err.Error()})
 			continue
 		}
-		q := Question{QuestionID: jsonID(raw.QuestionID), ImageID: jsonID(raw.ImageID), Line: line}
+		q := Question{QuestionID: vqa.ID(raw.QuestionID), ImageID: vqa.ID(raw.ImageID), Line: line}
 		switch {
 		case q.ImageID == "":
 			bad = append(bad, &LineError{line, "missing image_id"})
@@ -64,17 +66,4 @@ func ReadQuestions(r io.Reader) (qs []Question, bad []*LineError, err error) {
 		return qs, bad, fmt.Errorf("answer: reading questions: %w", err)
 	}
 	return qs, bad, nil
-}
-
-// jsonID accepts a JSON string or number.
-func jsonID(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
 }

@@ -11,6 +11,8 @@ import (
 	"math"
 	"os"
 	"strings"
+
+	"github.com/lxmert-go/golxmert/lxmert/vqa"
 )
 
 // Example is one question of the original LXMERT VQA/GQA JSON.
@@ -88,7 +90,7 @@ func parseExample(data []byte, where string) (Example, error) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		return Example{}, fmt.Errorf("train: %s: malformed JSON: %v", where, err)
 	}
-	ex := Example{QuestionID: idString(r.QuestionID), ImageID: idString(r.ImageID), Type: r.Type, where: where}
+	ex := Example{QuestionID: vqa.ID(r.QuestionID), ImageID: vqa.ID(r.ImageID), Type: r.Type, where: where}
 	switch {
 	case ex.ImageID == "":
 		return ex, fmt.Errorf("train: %s: missing img_id", where)
@@ -113,19 +115,6 @@ func parseExample(data []byte, where string) (Example, error) {
 		}
 	}
 	return ex, nil
-}
-
-// idString accepts a JSON string or number as an id.
-func idString(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
 }
 
 func truncate(b []byte) string {
