@@ -69,3 +69,32 @@ func (p *params) grads() (*weights.StateDict, error) {
 	}
 	return sd, nil
 }
+
+// BackwardNamed is ForwardNamed followed by loss.backward(): it records the autograd graph
+// (dropout stays as the model's mode says: eval for HF's gradient checks), drops earlier
+// gradients first, and returns the outputs and d(loss)/d(param) keyed by HF parameter name.
+// The inputs must include labels, so that there is a loss.
+func BackwardNamed(m Pretrained, in *weights.StateDict, opts Options) (outputs, grads *weights.StateDict, err error) {
+	s := binding.NewGradScope()
+	defer s.Close()
+	if err := m.ZeroGrad(); err != nil {
+		return nil, nil, err
+	}
+	out, err := forwardNamed(s, m, in, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	loss, ok := out["loss"]
+	if !ok || !present(loss) {
+		return nil, nil, &InputError{"labels", "gradients need a loss: give the model's labels"}
+	}
+	s.Backward(loss)
+	if err := s.Err(); err != nil {
+		return nil, nil, fmt.Errorf("lxmert backward: %w", err)
+	}
+	if outputs, err = toHost(s, out); err != nil {
+		return nil, nil, err
+	}
+	grads, err = m.Grads()
+	return outputs, grads, err
+}
