@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -36,8 +35,8 @@ func addAnswerFlags(fs *flag.FlagSet) answerFlags {
 
 // open loads the model and the features.
 func (f answerFlags) open() (*answer.Answerer, features.Source, error) {
-	if *f.feats == "" {
-		return nil, nil, errors.New("--features is required")
+	if err := required("--features", *f.feats); err != nil {
+		return nil, nil, err
 	}
 	if err := setThreads(*f.threads); err != nil {
 		return nil, nil, err
@@ -58,32 +57,28 @@ func (f answerFlags) open() (*answer.Answerer, features.Source, error) {
 // runAnswer is `lxmert answer`: one question (--image-id, --question) or a JSON-lines file
 // of them (--questions, --out).
 func runAnswer(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("answer", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("answer")
 	f := addAnswerFlags(fs)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	questions := fs.String("questions", "", `batch mode: JSON lines {"question_id", "image_id", "question"}`)
 	out := fs.String("out", "", "batch mode: where to write the answers (JSON lines, or --format vqa)")
 	format := fs.String("format", "jsonl", "batch output: jsonl, or vqa ([{\"question_id\", \"answer\"}])")
 	batch := fs.Int("batch-size", 16, "batch mode: questions per forward")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	batchMode := *questions != "" || *out != ""
 	switch {
 	case batchMode && (*questions == "" || *out == ""):
-		return errors.New("batch mode needs both --questions and --out")
+		return usagef("batch mode needs both --questions and --out")
 	case batchMode && (*f.imageID != "" || *f.question != ""):
-		return errors.New("give --image-id/--question or --questions/--out, not both")
+		return usagef("give --image-id/--question or --questions/--out, not both")
 	case !batchMode && (*f.imageID == "" || strings.TrimSpace(*f.question) == ""):
-		return errors.New("--image-id and --question are required (or --questions and --out for batch mode)")
+		return usagef("missing --image-id or --question (or give --questions and --out for batch mode)")
 	case *format != "jsonl" && *format != "vqa":
-		return fmt.Errorf("--format %q is not jsonl or vqa", *format)
+		return usagef("--format %q is not jsonl or vqa", *format)
 	case *batch < 1:
-		return fmt.Errorf("--batch-size must be at least 1, got %d", *batch)
+		return usagef("--batch-size must be at least 1, got %d", *batch)
 	}
 	a, src, err := f.open()
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,19 +18,18 @@ var companions = []string{"config.json", "vocab.txt", "tokenizer.json", "tokeniz
 // runConvert is `lxmert convert`: rewrite a model folder's weights as model.safetensors,
 // optionally in float16 (half the size; loading converts back to float32).
 func runConvert(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("convert")
 	from := fs.String("from", "", "model folder to read (model.safetensors, sharded safetensors or pytorch_model.bin) (required)")
 	to := fs.String("to", "", "folder to write (required; created)")
 	dtype := fs.String("dtype", "float32", "weights type to write: float32 or float16")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if *from == "" || *to == "" {
-		return errors.New("--from and --to are required")
+	if err := required("--from", *from, "--to", *to); err != nil {
+		return err
 	}
 	if *dtype != "float32" && *dtype != "float16" {
-		return fmt.Errorf("--dtype %q is not float32 or float16", *dtype)
+		return usagef("--dtype %q is not float32 or float16", *dtype)
 	}
 	if _, err := lxmert.LoadConfig(*from); err != nil {
 		return err

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -15,8 +13,7 @@ import (
 // runDemo is `lxmert demo`: sample questions about fresh synthetic scenes, then the held-out
 // accuracy of the model (the embedded default unless --model is given).
 func runDemo(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("demo")
 	c := demo.DefaultConfig("build/demo")
 	fs.StringVar(&c.Dir, "out", c.Dir, "folder for the generated scenes (features.tsv, questions.json, images/*.png)")
 	fs.Uint64Var(&c.Seed, "seed", c.Seed, "scene seed (the default was never used in training)")
@@ -25,14 +22,11 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Samples, "samples", c.Samples, "questions to print with their answers")
 	model := fs.String("model", "", "QA model folder (default: the embedded demo model)")
 	threads := fs.Int("threads", 0, threadsHelp)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if c.Scenes < 1 || c.QuestionsPerScene < 1 || c.Samples < 0 {
-		return fmt.Errorf("need --scenes and --questions-per-scene of at least 1, --samples of at least 0")
+		return usagef("need --scenes and --questions-per-scene of at least 1, --samples of at least 0")
 	}
 	c.BatchSize = 64
 	if err := setThreads(*threads); err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"image"
 	_ "image/jpeg" // --image may be a JPEG
@@ -18,19 +16,15 @@ import (
 // runExplain is `lxmert explain`: a PNG of the regions shaded by the attention they got from
 // the question, with the question and the top answers as a caption.
 func runExplain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("explain")
 	f := addAnswerFlags(fs)
 	out := fs.String("out", "", "PNG file to write (required)")
 	photo := fs.String("image", "", "the image (PNG or JPEG) to draw on; default: a blank canvas of the features' img_w × img_h")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	if *out == "" || *f.imageID == "" || strings.TrimSpace(*f.question) == "" {
-		return errors.New("--image-id, --question and --out are required")
+	if err := required("--features", *f.feats, "--image-id", *f.imageID, "--question", *f.question, "--out", *out); err != nil {
+		return err
 	}
 	a, src, err := f.open()
 	if err != nil {

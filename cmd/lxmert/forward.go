@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,8 +10,7 @@ import (
 )
 
 func runForward(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("forward", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("forward")
 	model := fs.String("model", "", "model folder (config.json + model.safetensors or pytorch_model.bin)")
 	inputs := fs.String("inputs", "", "safetensors file of inputs named as HF's forward arguments")
 	out := fs.String("out", "", "safetensors file to write the outputs to (HF field names)")
@@ -21,14 +19,11 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", 0, threadsHelp)
 	gradsOut := fs.String("grads", "", "also write d(loss)/d(param) of this forward to a safetensors file, by HF parameter name (the inputs must include labels)")
 	trainSeed := fs.Int64("train-seed", -1, "run a train-mode forward (dropout on) with LibTorch's generator seeded with this value (-1: eval mode)")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if *model == "" || *inputs == "" || *out == "" {
-		return fmt.Errorf("--model, --inputs and --out are required")
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %v", fs.Args())
+	if err := required("--model", *model, "--inputs", *inputs, "--out", *out); err != nil {
+		return err
 	}
 	if err := setThreads(*threads); err != nil {
 		return err

@@ -46,11 +46,12 @@ func usage(w io.Writer) {
 
 // run dispatches to a subcommand and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "lxmert: no command given (run 'lxmert --help' for the commands)")
+		return 2
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return 2
-		}
 		return 0
 	}
 	cmd, ok := commands[args[0]]
@@ -64,6 +65,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		if errors.Is(err, errInterrupted) {
 			return 130
+		}
+		var ue *usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "lxmert %s: %s (run 'lxmert %s --help')\n", args[0], oneLine(ue.msg), args[0])
+			return 2
 		}
 		fmt.Fprintf(stderr, "lxmert %s: %s\n", args[0], oneLine(err.Error()))
 		return 1

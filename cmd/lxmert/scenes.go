@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -12,8 +10,7 @@ import (
 // runScenes is `lxmert scenes`: write a synthetic question-answering dataset (features,
 // questions, answer vocabulary and optionally pictures) for training the default model.
 func runScenes(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("scenes", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("scenes")
 	out := fs.String("out", "", "folder to write features.tsv, questions.json, trainval_*.json (and images/) into")
 	seed := fs.Uint64("seed", 1, "random seed; use different seeds (and --prefix) for train and test")
 	n := fs.Int("scenes", 1000, "number of scenes (images)")
@@ -22,14 +19,11 @@ func runScenes(args []string, stdout, stderr io.Writer) error {
 	noise := fs.Float64("noise", scenes.DefaultNoise, "per-region feature noise, relative to the signal (0 for none)")
 	prefix := fs.String("prefix", scenes.DefaultIDPrefix, "image id prefix (ids are PREFIX_000123)")
 	pngs := fs.Bool("png", false, "also write images/<img_id>.png for each scene")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if *out == "" {
-		return errors.New("--out is required")
+		return usagef("--out is required")
 	}
 	if *noise < 0 {
 		return fmt.Errorf("--noise %g is negative", *noise)

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 
@@ -12,23 +9,19 @@ import (
 
 // runTokenize is `lxmert tokenize`: JSON lines in, HF-equivalent tokenizations out.
 func runTokenize(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("tokenize", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("tokenize")
 	vocab := fs.String("vocab", "", "vocab.txt to use (default: the embedded bert-base-uncased vocabulary)")
 	model := fs.String("model", "", "HF model folder (vocab.txt, tokenizer_config.json, tokenizer.json)")
 	input := fs.String("input", "", `JSONL file, one {"text": ...} object per line ("-" for stdin)`)
 	fast := fs.Bool("fast", false, "use LxmertTokenizerFast (adds offsets) instead of the slow LxmertTokenizer")
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if *input == "" {
-		return errors.New("--input is required")
+		return usagef("--input is required")
 	}
 	if *vocab != "" && *model != "" {
-		return errors.New("give --vocab or --model, not both")
+		return usagef("give --vocab or --model, not both")
 	}
 	tk, err := loadTokenizer(*vocab, *model, *fast)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,8 +21,7 @@ var errInterrupted = errors.New("interrupted")
 // runTrain is `lxmert train`: fine-tune a question-answering model (the original LXMERT VQA
 // recipe by default).
 func runTrain(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("train")
 	var o train.Options
 	fs.StringVar(&o.Model, "model", "", "model folder: config.json, and weights unless training from scratch (required)")
 	fs.StringVar(&o.Data, "data", "", "training examples: LXMERT VQA/GQA JSON list or JSON lines (required)")
@@ -47,11 +45,11 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the newest checkpoint in --out")
 	fs.IntVar(&o.SaveSteps, "save-steps", 0, "also checkpoint every N optimizer steps (0: after each epoch)")
 	threads := fs.Int("threads", 0, threadsHelp)
-	if err := fs.Parse(args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := required("--model", o.Model, "--data", o.Data, "--features", o.Features, "--out", o.Out); err != nil {
+		return err
 	}
 	// train.Options reads a zero as "the default": a zero given here is refused instead of
 	// being replaced behind the user's back.
@@ -68,7 +66,7 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 			if f.name == "max-grad-norm" {
 				msg += " (a negative value turns clipping off)"
 			}
-			return errors.New(msg)
+			return usagef("%s", msg)
 		}
 	}
 	o.Seed, o.WarmupRatio, o.WeightDecay = *seed, *warmup, *wd

@@ -87,26 +87,30 @@ func TestTrainCtrlC(t *testing.T) {
 	require.Equal(t, 250, bytes.Count(raw, []byte(`"loss"`)), "each step logged once")
 }
 
-// TestTrainUsageErrors: bad flags and bad data fail in one line on stderr, exit 1.
+// TestTrainUsageErrors: bad flags fail in one line on stderr pointing to --help, exit 2; bad
+// data fails in one line, exit 1.
 func TestTrainUsageErrors(t *testing.T) {
 	fixture := trainFixture(t, 2, 2)
 	out := filepath.Join(t.TempDir(), "out")
+	const help = " (run 'lxmert train --help')\n"
 	for _, tc := range []struct {
 		args []string
+		code int
 		want string
 	}{
-		{nil, "lxmert train: missing --model, --data, --features, --out\n"},
-		{[]string{"--out", out, "--lr", "0"}, "lxmert train: --lr must not be 0\n"},
-		{[]string{"--out", out, "--max-grad-norm", "0"}, "lxmert train: --max-grad-norm must not be 0 (a negative value turns clipping off)\n"},
-		{[]string{"--out", out, "--features", "/nonexistent/f.tsv"}, "/nonexistent/f.tsv: no such file or directory\n"},
-		{[]string{"--out", out, "extra"}, `lxmert train: unexpected argument "extra"` + "\n"},
+		{nil, 2, "lxmert train: missing --model, --data, --features, --out" + help},
+		{[]string{"--out", out, "--lr", "0"}, 2, "lxmert train: --lr must not be 0" + help},
+		{[]string{"--out", out, "--max-grad-norm", "0"}, 2, "lxmert train: --max-grad-norm must not be 0 (a negative value turns clipping off)" + help},
+		{[]string{"--out", out, "--features", "/nonexistent/f.tsv"}, 1, "/nonexistent/f.tsv: no such file or directory\n"},
+		{[]string{"--out", out, "extra"}, 2, `lxmert train: unexpected argument "extra"` + help},
+		{[]string{"--out", out, "--bogus"}, 2, "lxmert train: flag provided but not defined: -bogus" + help},
 	} {
 		var stdout, stderr bytes.Buffer
 		args := append(append([]string{"train"}, fixture...), tc.args...)
 		if tc.args == nil {
 			args = []string{"train"}
 		}
-		require.Equal(t, 1, run(args, &stdout, &stderr), "%v", tc.args)
+		require.Equal(t, tc.code, run(args, &stdout, &stderr), "%v", tc.args)
 		require.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())
 		require.True(t, strings.HasSuffix(stderr.String(), tc.want), "%q does not end with %q", stderr.String(), tc.want)
 		require.NoDirExists(t, out)
