@@ -132,3 +132,15 @@ func TestObjLabelErrors(t *testing.T) {
 		"obj": {Label: s2.Zeros(binding.Int64, 1, 3), Conf: s2.Ones(binding.Float32, 1, 3)}}}, Options{})
 	require.ErrorContains(t, err, `missing label or confidence for "attr"`)
 }
+
+// A tensor that failed to build is reported as the cause, not as a missing input.
+func TestInputBuildErrorIsTheCause(t *testing.T) {
+	m := tinyQA(t)
+	s := binding.NewScope()
+	defer s.Close()
+	in := goodInputs(s)
+	in.VisualPos = s.FromFloat32(make([]float32, 10), 1, 36, 4)
+	_, err := m.ForwardScope(s, in, binding.Tensor{}, Options{})
+	require.ErrorContains(t, err, "building the inputs failed")
+	require.ErrorContains(t, err, "shape [1 36 4] holds 144 elements, data has 10")
+}

@@ -95,6 +95,9 @@ var maskTypes = []binding.DType{binding.Float32, binding.Int64, binding.Int32, b
 
 // validate checks every input against the config and returns batch, text length and boxes.
 func (in *Inputs) validate(s *binding.Scope, c *LxmertConfig) (b, l, n int64, err error) {
+	if err := s.Err(); err != nil { // an input tensor that failed to build: the real cause
+		return 0, 0, 0, fmt.Errorf("lxmert input: building the inputs failed: %w", err)
+	}
 	switch {
 	case present(in.InputIDs) && present(in.InputsEmbeds):
 		return 0, 0, 0, &InputError{"input_ids", "give input_ids or inputs_embeds, not both"}

@@ -34,7 +34,7 @@ func TestParseSafetensorsCorrupt(t *testing.T) {
 		{"truncated in header", valid[:100], []string{"header length", "larger than the 92 bytes"}},
 		{"truncated in data", valid[:len(valid)-3], []string{"outside the", "data section"}},
 		{"header length beyond file", longLen, []string{"header length", "larger than"}},
-		{"absurd header length", hugeLen, []string{"exceeds the limit"}},
+		{"absurd header length", hugeLen, []string{"not a safetensors file", "over the limit"}},
 		{"not JSON", safetensorsFile("not json", nil), []string{"not a JSON object"}},
 		{"JSON array", safetensorsFile("[]", nil), []string{"not a JSON object"}},
 		{"invalid UTF-8", safetensorsFile("{\"\xff\":1}", nil), []string{"UTF-8"}},

@@ -50,7 +50,7 @@ func ParseSafetensors(data []byte) (*StateDict, map[string]string, error) {
 	}
 	n := binary.LittleEndian.Uint64(data[:8])
 	if n > maxHeaderSize {
-		return nil, nil, fmt.Errorf("safetensors: header length %d exceeds the limit %d", n, maxHeaderSize)
+		return nil, nil, fmt.Errorf("safetensors: not a safetensors file (its first 8 bytes read as a header length of %d, over the limit %d)", n, maxHeaderSize)
 	}
 	if n > uint64(len(data)-8) {
 		return nil, nil, fmt.Errorf("safetensors: header length %d is larger than the %d bytes after the length field", n, len(data)-8)

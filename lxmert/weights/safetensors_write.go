@@ -3,6 +3,7 @@ package weights
 import (
 	"bufio"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,8 +18,8 @@ import (
 // entry (omitted when empty).
 func WriteSafetensors(path string, sd *StateDict, metadata map[string]string) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("weights: %w", err)
+	if err != nil { // name the file asked for, not the temporary one
+		return fmt.Errorf("weights: cannot write %s: %w", path, errors.Unwrap(err))
 	}
 	defer func() {
 		if err != nil {
