@@ -144,3 +144,14 @@ func TestInputBuildErrorIsTheCause(t *testing.T) {
 	require.ErrorContains(t, err, "building the inputs failed")
 	require.ErrorContains(t, err, "shape [1 36 4] holds 144 elements, data has 10")
 }
+
+// Close twice, or on a zero value, is safe.
+func TestCloseIsSafe(t *testing.T) {
+	var zero LxmertModel
+	zero.Close()
+	var zqa LxmertForQuestionAnswering
+	zqa.Close()
+	m := tinyQA(t)
+	m.Close()
+	m.Close()
+}

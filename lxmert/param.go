@@ -105,4 +105,9 @@ func (p *params) err() error {
 	return nil
 }
 
-func (p *params) close() { p.scope.Close() }
+// close frees the parameters; a nil store (a zero-value model) has nothing to free.
+func (p *params) close() {
+	if p != nil && p.scope != nil {
+		p.scope.Close()
+	}
+}

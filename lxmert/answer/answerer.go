@@ -84,8 +84,12 @@ func New(m *lxmert.LxmertForQuestionAnswering, labels *vqa.Labels, tok *tokenize
 		enc: &vqa.Encoder{Tok: tok, MaxLength: o.MaxLength, FeatDim: m.Config.VisualFeatDim}}, nil
 }
 
-// Close frees the model.
-func (a *Answerer) Close() { a.Model.Close() }
+// Close frees the model. Safe to call twice, or on a zero Answerer.
+func (a *Answerer) Close() {
+	if a != nil && a.Model != nil {
+		a.Model.Close()
+	}
+}
 
 // Ask answers one question about one image.
 func (a *Answerer) Ask(ctx context.Context, img *features.Image, question string) (*Result, error) {
