@@ -104,6 +104,8 @@ func TestReadTorchBinCrafted(t *testing.T) {
 		{"torchscript", map[string]string{"data.pkl": ".", "constants.pkl": "."}, "TorchScript archive"},
 		{"big endian", map[string]string{"data.pkl": pklDict("w", ok), "data/0": eight, "byteorder": "big"}, `byteorder record says "big"`},
 		{"unhashable key", map[string]string{"data.pkl": "\x80\x03ccollections\nOrderedDict\n)RC\x01aK\x01s."}, "malformed pickle: hash of unhashable type"},
+		{"stride-0 view claiming 80 GB", map[string]string{"data.pkl": pklDict("w", pklTensor("0", "FloatStorage", 2, 0, []int{200000, 100000}, []int{0, 0})), "data/0": eight},
+			"refusing views larger than their storage beyond 64 MiB"},
 		{"reduce of a storage class", map[string]string{"data.pkl": "\x80\x02ctorch\nFloatStorage\n)R."}, "REDUCE requires a Callable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,10 @@ package weights
 
 import "fmt"
 
+// maxExpandedBytes bounds a view that repeats storage elements (torch.expand, stride 0):
+// state dicts practically never hold one, and a hostile file can claim terabytes with it.
+const maxExpandedBytes = 64 << 20
+
 // materialize turns a pickled view (storage, offset, size, stride) into a
 // contiguous Tensor. A view that already is contiguous slices the storage
 // bytes (tied weights then share memory); any other view is gathered into a
@@ -36,7 +40,14 @@ func materialize(name string, pt *pickledTensor) (*Tensor, error) {
 		b, e := pt.offset*is, (pt.offset+numel)*is
 		return New(name, st.dtype, pt.size, st.data[b:e:e])
 	}
-	out := make([]byte, numel*is)
+	// A view with repeated (stride-0 or overlapping) elements can claim far more bytes than
+	// the file holds; refuse it before allocating rather than exhaust memory.
+	bytes, ok := mulNonNeg(numel, is)
+	if !ok || (bytes > int64(len(st.data)) && bytes > maxExpandedBytes) {
+		return nil, fmt.Errorf("tensor %q: view size %v stride %v of storage %q (%d bytes) would expand to %d elements; refusing views larger than their storage beyond %d MiB",
+			name, pt.size, pt.stride, st.key, len(st.data), numel, maxExpandedBytes>>20)
+	}
+	out := make([]byte, bytes)
 	gather(out, st.data, int(is), pt.offset, pt.size, pt.stride)
 	return New(name, st.dtype, pt.size, out)
 }
