@@ -40,7 +40,7 @@ build: native
 	go build -o bin/lxmert ./cmd/lxmert
 
 test: setup build
-	go test -count=1 ./...
+	go test -count=1 -timeout 45m ./...
 
 # demo: the main job. Builds what is missing (no Python needed), then answers sample
 # questions about fresh synthetic scenes with the embedded default model and prints its
