@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
 // configAlias has LxmertConfig's fields without its methods, so that (un)marshalling it does
@@ -111,23 +113,5 @@ func (c *LxmertConfig) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("lxmert config: %w", err)
 	}
-	return writeFileAtomic(path, append(data, '\n'))
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames it over path, so a
-// reader never sees a half-written file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.WriteBytes(path, append(data, '\n'))
 }

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
 	"github.com/lxmert-go/golxmert/lxmert/answer"
 	"github.com/lxmert-go/golxmert/lxmert/features"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
 // answerBatch answers a JSON-lines question file in batches. Bad lines (and questions about
@@ -72,7 +73,7 @@ func answerBatch(ctx context.Context, a *answer.Answerer, src features.Source, i
 	if bar != nil {
 		_ = bar.Finish()
 	}
-	if err := writeAnswers(out, format, func(w io.Writer) error {
+	if err := atomicfile.Write(out, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		if format == "vqa" {
 			vqa := make([]map[string]string, len(results))
@@ -92,24 +93,4 @@ func answerBatch(ctx context.Context, a *answer.Answerer, src features.Source, i
 	}
 	fmt.Fprintf(stderr, "answered %d questions, skipped %d; wrote %s\n", len(results), skipped, out)
 	return nil
-}
-
-// writeAnswers writes through a temporary file beside path, renamed into place.
-func writeAnswers(path, format string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/lxmert-go/golxmert/lxmert/explain"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
 // runExplain is `lxmert explain`: a PNG of the regions shaded by the attention they got from
@@ -59,7 +61,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeAnswers(*out, "png", func(w io.Writer) error { return png.Encode(w, pic) }); err != nil {
+	if err := atomicfile.Write(*out, func(w io.Writer) error { return png.Encode(w, pic) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%dx%d): %s -> %s\n", *out, pic.Bounds().Dx(), pic.Bounds().Dy(), ex.Question, answers[0])

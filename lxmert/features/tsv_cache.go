@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"hash/crc32"
 	"os"
-	"path/filepath"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
 // indexMagic starts an index cache file; bump the digit when the layout changes.
@@ -109,20 +110,5 @@ func loadIndex(idxPath string, size, mtime int64, path string) *tsvIndex {
 // saveIndex writes the cache atomically (temp file + rename). Failure is not an error for
 // the caller: an unwritable folder just means the index lives in memory only.
 func saveIndex(idxPath string, x *tsvIndex, size, mtime int64) error {
-	tmp, err := os.CreateTemp(filepath.Dir(idxPath), filepath.Base(idxPath)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(encodeIndex(x, size, mtime))
-	cerr := tmp.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), idxPath)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-	}
-	return werr
+	return atomicfile.WriteBytes(idxPath, encodeIndex(x, size, mtime))
 }

@@ -1,41 +1,16 @@
 package scenes
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
-// writeAtomic writes path through fill into a temporary file in the same folder and
-// renames it into place, so an interrupted run leaves no truncated file behind.
-func writeAtomic(path string, fill func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("scenes: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err = fill(bw); err != nil {
-		return fmt.Errorf("scenes: writing %s: %w", path, err)
-	}
-	if err = bw.Flush(); err != nil {
-		return fmt.Errorf("scenes: writing %s: %w", path, err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("scenes: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("scenes: writing %s: %w", path, err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
+// writeAtomic writes path through fill so that readers never see a partial file.
+func writeAtomic(path string, fill func(io.Writer) error) error {
+	if err := atomicfile.Write(path, fill); err != nil {
 		return fmt.Errorf("scenes: %w", err)
 	}
 	return nil

@@ -1,49 +1,21 @@
 package weights
 
 import (
-	"bufio"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
 // WriteSafetensors writes sd to path in the safetensors format. It writes a
 // temporary file in the same directory, syncs it and renames it over path, so
 // path never holds a half-written file. metadata becomes the __metadata__
 // entry (omitted when empty).
-func WriteSafetensors(path string, sd *StateDict, metadata map[string]string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil { // name the file asked for, not the temporary one
-		return fmt.Errorf("weights: cannot write %s: %w", path, errors.Unwrap(err))
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if err = EncodeSafetensors(w, sd, metadata); err != nil {
-		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = w.Flush(); err != nil {
-		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("weights: %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+func WriteSafetensors(path string, sd *StateDict, metadata map[string]string) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return EncodeSafetensors(w, sd, metadata) }); err != nil {
 		return fmt.Errorf("weights: %w", err)
 	}
 	return nil
