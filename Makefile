@@ -59,8 +59,8 @@ demo-model: apt gomod build
 	cp lxmert/demo/init_config.json $(DEMO)/init/config.json
 	bin/lxmert train --model $(DEMO)/init --data $(DEMO)/train/questions.json --features $(DEMO)/train/features.tsv \
 		--eval $(DEMO)/eval/questions.json --eval-features $(DEMO)/eval/features.tsv \
-		--answers $(DEMO)/train/trainval_label2ans.json --out $(DEMO)/out --epochs 8 \
-		--batch-size 64 --lr 1e-3 --warmup-ratio 0.05 --seed 1 --save-steps 500
+		--answers $(DEMO)/train/trainval_label2ans.json --out $(DEMO)/out --epochs 20 \
+		--batch-size 128 --lr 2e-3 --warmup-ratio 0.03 --seed 1 --save-steps 500 --threads 1
 	bin/lxmert convert --from $(DEMO)/out --to lxmert/demo/model --dtype float16
 	rm -f lxmert/demo/model/vocab.txt lxmert/demo/model/tokenizer*.json lxmert/demo/model/special_tokens_map.json
 	$(MAKE) build

@@ -43,7 +43,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fig := explain.Figure{Width: img.Width, Height: img.Height, Boxes: img.Boxes, Weights: ex.RegionAttention,
-		Legend: "shading: attention from the question (last cross layer, mean of heads and tokens)"}
+		Legend: "shading: question-to-region attention, last cross layer"}
 	if fig.Width == 0 || fig.Height == 0 {
 		fig.Width, fig.Height = 640, 480 // the features do not say; boxes are normalised anyway
 	}
