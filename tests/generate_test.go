@@ -29,11 +29,16 @@ func referenceVersions(t *testing.T) string {
 	return string(out)
 }
 
-// generate runs gen_parity.py for config name into tests/generated/<name>-<key>, reusing an
-// earlier run only when the generator's source and the reference's versions are unchanged,
-// and returns that folder.
+// generate runs gen_parity.py for config name into tests/generated/<name>-<key> and returns
+// that folder (see generateWith).
 func generate(t *testing.T, name string) string {
-	src, err := os.ReadFile("gen_parity.py")
+	return generateWith(t, "gen_parity.py", name, name)
+}
+
+// generateWith runs `script OUT args...` into tests/generated/<name>-<key>, reusing an
+// earlier run only when the script's source and the reference's versions are unchanged.
+func generateWith(t *testing.T, script, name string, args ...string) string {
+	src, err := os.ReadFile(script)
 	require.NoError(t, err)
 	sum := sha256.Sum256(append(src, referenceVersions(t)...))
 	root := filepath.Join("generated", name+"-"+hex.EncodeToString(sum[:6]))
@@ -46,9 +51,8 @@ func generate(t *testing.T, name string) string {
 	for _, d := range stale {
 		require.NoError(t, os.RemoveAll(d))
 	}
-	cmd := exec.Command(referencePython(t), "gen_parity.py", root, name)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "gen_parity.py %s failed:\n%s", name, out)
+	out, err := exec.Command(referencePython(t), append([]string{script, root}, args...)...).CombinedOutput()
+	require.NoError(t, err, "%s %v failed:\n%s", script, args, out)
 	require.NoError(t, os.WriteFile(done, nil, 0o644))
 	return root
 }

@@ -3,12 +3,9 @@ package tests
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -18,25 +15,8 @@ import (
 	"github.com/lxmert-go/golxmert/lxmert/weights"
 )
 
-// generateTrain runs gen_train.py into tests/generated/train-<key>, reused while the script
-// and the reference's versions are unchanged.
-func generateTrain(t *testing.T) string {
-	src, err := os.ReadFile("gen_train.py")
-	require.NoError(t, err)
-	sum := sha256.Sum256(append(src, referenceVersions(t)...))
-	root := filepath.Join("generated", "train-"+hex.EncodeToString(sum[:6]))
-	if _, err := os.Stat(filepath.Join(root, ".complete")); err == nil {
-		return root
-	}
-	stale, _ := filepath.Glob(filepath.Join("generated", "train-*"))
-	for _, d := range stale {
-		require.NoError(t, os.RemoveAll(d))
-	}
-	out, err := exec.Command(referencePython(t), "gen_train.py", root).CombinedOutput()
-	require.NoError(t, err, "gen_train.py failed:\n%s", out)
-	require.NoError(t, os.WriteFile(filepath.Join(root, ".complete"), nil, 0o644))
-	return root
-}
+// generateTrain runs gen_train.py into tests/generated/train-<key> (see generateWith).
+func generateTrain(t *testing.T) string { return generateWith(t, "gen_train.py", "train") }
 
 type trainExpected struct {
 	Batch, Accum, Epochs, Steps, Examples, Skipped int
