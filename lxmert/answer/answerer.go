@@ -70,6 +70,9 @@ func Load(dir string, o Options) (*Answerer, error) {
 
 // New assembles an Answerer from parts; it takes ownership of m (Close frees it).
 func New(m *lxmert.LxmertForQuestionAnswering, labels *vqa.Labels, tok *tokenizer.LxmertTokenizerFast, o Options) (*Answerer, error) {
+	if m == nil || labels == nil || tok == nil {
+		return nil, fmt.Errorf("answer: New needs a model, labels and a tokenizer (got %v, %v, %v)", m != nil, labels != nil, tok != nil)
+	}
 	if labels.Len() != m.Config.NumQALabels {
 		return nil, fmt.Errorf("answer: %d answer labels for a model with num_qa_labels %d", labels.Len(), m.Config.NumQALabels)
 	}
