@@ -7,7 +7,7 @@ BUILD := build
 STAMP := .stamp
 JOBS ?= 2
 
-.PHONY: setup apt venv gomod native build test bench demo demo-model clean
+.PHONY: setup apt venv gomod native build test bench demo demo-model fuzz clean
 
 setup: apt venv gomod
 
@@ -65,6 +65,16 @@ demo-model: apt gomod build
 	rm -f lxmert/demo/model/vocab.txt lxmert/demo/model/tokenizer*.json lxmert/demo/model/special_tokens_map.json
 	$(MAKE) build
 	bin/lxmert demo --out $(BUILD)/demo
+
+# fuzz: every reader's fuzz target for FUZZTIME each (none may panic, hang or over-allocate).
+FUZZTIME ?= 60s
+FUZZ_TARGETS := ./lxmert/weights:FuzzParseSafetensors ./lxmert/weights:FuzzReadTorchPickle \
+	./lxmert/weights:FuzzReadTorchZip ./lxmert/features:FuzzTSVLine ./lxmert:FuzzConfigJSON \
+	./tokenizer:FuzzReadVocab ./tokenizer:FuzzTokenizerJSON ./tokenizer:FuzzEncode
+fuzz: build
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		go test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; done
 
 # bench: Go forwards and the HF eager baseline in one run (compare ratios: the machine is noisy).
 bench: setup build

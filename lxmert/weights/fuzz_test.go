@@ -77,3 +77,23 @@ func FuzzReadTorchPickle(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadTorchZip: any bytes given as a pytorch_model.bin never panic, and whatever loads
+// holds only valid tensors.
+func FuzzReadTorchZip(f *testing.F) {
+	if seed, err := os.ReadFile("../../tests/testdata/parity/tiny-qa-bin/pytorch_model.bin"); err == nil {
+		f.Add(seed)
+	}
+	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sd, err := readTorchZip(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return
+		}
+		for name, tensor := range sd.All() {
+			if verr := tensor.Validate(); verr != nil {
+				t.Fatalf("tensor %q is invalid: %v", name, verr)
+			}
+		}
+	})
+}
