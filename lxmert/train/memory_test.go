@@ -31,9 +31,6 @@ func rss() (int64, error) {
 // it. RSS is sampled while training runs, when the log reaches those steps. On the machine
 // that wrote this test it takes about 20 s.
 func TestMemoryFlat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("1,000 training steps; run without -short")
-	}
 	d := writeScenes(t, 5, 100, 10, "mem")
 	o := Options{Model: tinyModel(t, 28, nil), Data: d.Questions, Eval: writeFile(t, "eval.json", firstRecords(t, d.Questions, 40)),
 		Features: d.Features, Answers: d.Answers, Out: filepath.Join(t.TempDir(), "out"), MaxSteps: 1000, BatchSize: 4, LR: 1e-3}
