@@ -7,7 +7,7 @@ BUILD := build
 STAMP := .stamp
 JOBS ?= 2
 
-.PHONY: setup apt venv gomod native build test bench demo demo-model fuzz clean
+.PHONY: setup apt venv gomod native build test bench demo demo-model fuzz loadtest clean
 
 setup: apt venv gomod
 
@@ -80,6 +80,15 @@ fuzz: build
 bench: setup build
 	go test -run '^$$' -bench QAForward -benchtime 10x ./lxmert
 	$(PY) tests/bench_hf.py
+
+# loadtest: lxmert serve with the default model on loopback (127.0.0.1 only), driven by 1, 8
+# and 32 concurrent clients, each level bounded to LOAD_REQUESTS requests and LOAD_TIME; prints
+# requests/s, p50/p99 latency and mean batch size per level, then one JSON line. Fails when 32
+# clients get less than 3x the single-client throughput (or any request fails).
+LOAD_REQUESTS ?= 3000
+LOAD_TIME ?= 15s
+loadtest: build
+	bin/lxmert loadtest --clients 1,8,32 --requests $(LOAD_REQUESTS) --duration $(LOAD_TIME) --min-speedup 3
 
 clean:
 	rm -rf $(BUILD) bin $(STAMP)
