@@ -109,8 +109,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	return <-done
 }
 
-// openServing loads the model and the features and checks that they fit each other, so a
-// wrong feature file fails at start rather than on every request.
+// openServing loads the model and the features and answers one question about the first
+// image: a feature file that does not suit the model fails at start rather than on every
+// request, and the first request does not pay for libtorch's warm-up.
 func openServing(model, feats string, maxLen int) (*answer.Answerer, features.Source, error) {
 	a, err := loadAnswerer(model, answer.Options{MaxLength: maxLen})
 	if err != nil {
@@ -125,6 +126,9 @@ func openServing(model, feats string, maxLen int) (*answer.Answerer, features.So
 		img, err := src.Image(ids[0])
 		if err == nil {
 			err = a.Check(img)
+		}
+		if err == nil {
+			_, err = a.Ask(context.Background(), img, "what is there?")
 		}
 		if err != nil {
 			src.Close()

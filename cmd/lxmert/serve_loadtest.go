@@ -73,8 +73,12 @@ func runLoadtest(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer child.kill()
-	fmt.Fprintf(stdout, "lxmert serve %s on %s, %d synthetic scenes, %d questions; each level at most %d requests or %s\n",
-		strings.Join(sargs[2:], " "), child.url, *nScenes, len(bodies), *requests, *duration)
+	name := "lxmert serve"
+	if extra := strings.Join(sargs[2:], " "); extra != "" {
+		name += " " + extra
+	}
+	fmt.Fprintf(stdout, "%s on %s: %d synthetic scenes, %d questions; each level at most %d requests or %s\n",
+		name, child.url, *nScenes, len(bodies), *requests, *duration)
 	ctx := context.Background()
 	if *warmup > 0 {
 		if _, err := serve.RunLoad(ctx, serve.LoadConfig{URL: child.url, Clients: 1, Requests: *warmup, Duration: *duration, Bodies: bodies}); err != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/lxmert-go/golxmert/lxmert/vqa"
 )
 
 // Handler returns the server's routes: POST /v1/answer, GET /healthz, /readyz and /metrics.
@@ -46,12 +48,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 		fail(w, info, herr)
 		return
 	}
+	info.imageID = vqa.ID(req.ImageID)
 	it, herr := req.item(ld.m, ld.src, s.cfg.MaxInlineBoxes)
 	if herr != nil {
 		fail(w, info, herr)
 		return
 	}
-	info.imageID = it.Image.ID
 	j := &job{ctx: ctx, item: it, enqueued: time.Now(), done: make(chan outcome, 1)}
 	if err := s.batcher.submit(j); err != nil {
 		w.Header().Set("Retry-After", "1")

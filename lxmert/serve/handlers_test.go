@@ -105,6 +105,7 @@ func TestAnswerErrors(t *testing.T) {
 		{`{"image_id": "img1", "question": 7}`, 400, `field "question": got a JSON number, want string`},
 		{`{"image_id": "img1"}`, 400, "empty question"},
 		{`{"image_id": "img1", "question": "  \t "}`, 400, "empty question"},
+		{`{"image_id": "img1", "question": "` + strings.Repeat("why ", 600) + `"}`, 422, "question of 2400 bytes is longer than the limit of 2048"},
 		{`{"question": "q"}`, 400, "missing image_id"},
 		{`{"image_id": {"a": 1}, "question": "q"}`, 400, "image_id must be a string or a number"},
 		{`{"image_id": "img1", "question": "q", "img_w": 5, "img_h": 5}`, 400, "img_w and img_h go with inline features"},
@@ -232,7 +233,7 @@ func TestHealthBeforeStart(t *testing.T) {
 // New refuses negative settings; Start refuses a nil model.
 func TestConfigErrors(t *testing.T) {
 	_, err := New(Config{Queue: -1})
-	require.ErrorContains(t, err, "negative setting")
+	require.ErrorContains(t, err, "Config.Queue is negative")
 	s, err := New(Config{})
 	require.NoError(t, err)
 	require.ErrorContains(t, s.Start(nil, nil), "needs a model")

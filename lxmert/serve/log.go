@@ -75,8 +75,11 @@ func (s *Server) logged(h handlerFunc, answerPath bool) http.Handler {
 		}
 		attrs := []slog.Attr{slog.String("id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", code), slog.Float64("latency_ms", float64(took.Microseconds())/1000), slog.String("remote", r.RemoteAddr)}
-		if answerPath {
-			attrs = append(attrs, slog.Int("batch", info.batch), slog.String("image_id", info.imageID))
+		if info.batch > 0 {
+			attrs = append(attrs, slog.Int("batch", info.batch))
+		}
+		if info.imageID != "" {
+			attrs = append(attrs, slog.String("image_id", info.imageID))
 		}
 		if info.err != "" {
 			attrs = append(attrs, slog.String("error", info.err))

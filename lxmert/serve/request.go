@@ -18,6 +18,10 @@ import (
 // DefaultTopK is the number of answers when a request gives no top_k.
 const DefaultTopK = 5
 
+// MaxQuestionBytes bounds a question: the model reads only its first max-length tokens, and tokenizing a
+// huge text would hold up the batch it joins.
+const MaxQuestionBytes = 2048
+
 // request is the body of POST /v1/answer: an image of the feature file (image_id) or one
 // sent inline (features and boxes, with img_w and img_h when the boxes are in pixels).
 type request struct {
@@ -92,6 +96,9 @@ func jsonProblem(err error) string {
 func (req *request) item(m Model, src features.Source, maxBoxes int) (answer.Item, *httpError) {
 	if req.Question == nil || strings.TrimSpace(*req.Question) == "" {
 		return answer.Item{}, errorf(http.StatusBadRequest, "empty question")
+	}
+	if n := len(*req.Question); n > MaxQuestionBytes {
+		return answer.Item{}, errorf(http.StatusUnprocessableEntity, "question of %d bytes is longer than the limit of %d", n, MaxQuestionBytes)
 	}
 	k, herr := req.topK(m.NumLabels())
 	if herr != nil {

@@ -57,8 +57,14 @@ type Config struct {
 
 // withDefaults fills zero fields and refuses negative ones.
 func (c Config) withDefaults() (Config, error) {
-	if c.MaxBatch < 0 || c.Queue < 0 || c.Timeout < 0 || c.MaxBody < 0 || c.MaxInlineBoxes < 0 || c.DrainDelay < 0 || c.DrainTimeout < 0 {
-		return c, fmt.Errorf("serve: negative setting in %+v", c)
+	for _, f := range []struct {
+		name string
+		neg  bool
+	}{{"MaxBatch", c.MaxBatch < 0}, {"Queue", c.Queue < 0}, {"Timeout", c.Timeout < 0}, {"MaxBody", c.MaxBody < 0},
+		{"MaxInlineBoxes", c.MaxInlineBoxes < 0}, {"DrainDelay", c.DrainDelay < 0}, {"DrainTimeout", c.DrainTimeout < 0}} {
+		if f.neg {
+			return c, fmt.Errorf("serve: Config.%s is negative", f.name)
+		}
 	}
 	def := func(v *int, d int) {
 		if *v == 0 {
