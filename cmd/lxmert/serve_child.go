@@ -30,6 +30,7 @@ type serveChild struct {
 // address it logs, and waits until /readyz answers 200 (at most ready).
 func startServeChild(bin string, args []string, ready time.Duration) (*serveChild, error) {
 	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-format", "json"}, args...)...)
+	cmd.SysProcAttr = childAttrs()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

@@ -63,88 +63,94 @@ func postAnswer(url, imageID, question string, topK int) (int, *answer.Result, e
 	return resp.StatusCode, &res, nil
 }
 
-// `lxmert serve` answers as `lxmert answer` does (within the parity tolerance), logs one
-// JSON line per request with its latency and batch size, and on SIGTERM or SIGINT drains
-// the requests in flight and exits 0.
-func TestServeSignals(t *testing.T) {
+// The service as a process, built once: `lxmert serve` answers as `lxmert answer` does
+// (within the parity tolerance), logs one JSON line per request with its latency and batch
+// size, and on SIGTERM or SIGINT drains the requests in flight and exits 0; `lxmert
+// loadtest` drives it and ends with one JSON line.
+func TestServeProcess(t *testing.T) {
 	bin := buildCLI(t)
 	feats, qs := serveDataset(t, 0)
-	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
-		t.Run(sig.String(), func(t *testing.T) {
-			child, err := startServeChild(bin, []string{"--features", feats, "--max-wait", "2ms"}, 2*time.Minute)
-			require.NoError(t, err)
-			defer child.kill()
-			var wg sync.WaitGroup
-			for i, q := range qs {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					code, got, err := postAnswer(child.url, q.ImgID, q.Sent, 28)
-					if !assert.NoError(t, err) || !assert.Equal(t, http.StatusOK, code) {
-						return
-					}
-					var stdout, stderr bytes.Buffer
-					args := []string{"answer", "--features", feats, "--image-id", q.ImgID, "--question", q.Sent, "--top-k", "28", "--json"}
-					if !assert.Equal(t, 0, run(args, &stdout, &stderr), stderr.String()) {
-						return
-					}
-					var want answer.Result
-					assert.NoError(t, json.Unmarshal(stdout.Bytes(), &want))
-					assert.Len(t, got.Answers, 28)
-					for r := range want.Answers {
-						w, g := want.Answers[r], got.Answers[r]
-						assert.InDelta(t, w.Prob, g.Prob, 1e-5+1e-4*math.Abs(w.Prob), "question %d rank %d", i, r)
-						if r == 0 {
-							assert.Equal(t, w.Answer, g.Answer, "question %d", i)
-						}
-					}
-				}()
-			}
-			wg.Wait()
-
-			// A burst in flight when the signal comes: the server answers every request it
-			// took with a 200 (its log lines count them); a request it never took fails at
-			// the client (connection refused, or an idle keep-alive connection closed).
-			stopBurst := make(chan struct{})
-			var mu sync.Mutex
-			ok, unsent := 0, 0
-			for c := range 16 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for n := 0; ; n++ {
-						select {
-						case <-stopBurst:
-							return
-						default:
-						}
-						q := qs[(c+n)%len(qs)]
-						code, _, err := postAnswer(child.url, q.ImgID, q.Sent, 5)
-						mu.Lock()
-						if err != nil {
-							unsent++
-						} else if assert.Equal(t, http.StatusOK, code, "during the drain") {
-							ok++
-						}
-						mu.Unlock()
-						if err != nil {
-							return
-						}
-					}
-				}()
-			}
-			time.Sleep(300 * time.Millisecond)
-			require.NoError(t, child.stop(sig, time.Minute), "exit 0 after %v", sig)
-			close(stopBurst)
-			wg.Wait()
-			t.Logf("%d answered during the burst, %d not taken", ok, unsent)
-			require.Positive(t, ok)
-			require.Equal(t, len(qs)+ok, child.answerRequests(), "every request the server took was answered")
-			logs := child.logTail()
-			require.Contains(t, logs, `"msg":"drained"`)
-			require.Regexp(t, `"msg":"request".*"status":200,"latency_ms":[0-9.]+.*"batch":[1-9]`, logs)
-		})
+	refs := make([]answer.Result, len(qs))
+	for i, q := range qs {
+		var stdout, stderr bytes.Buffer
+		args := []string{"answer", "--features", feats, "--image-id", q.ImgID, "--question", q.Sent, "--top-k", "28", "--json"}
+		require.Equal(t, 0, run(args, &stdout, &stderr), stderr.String())
+		require.NoError(t, json.Unmarshal(stdout.Bytes(), &refs[i]))
 	}
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) { testServeSignal(t, bin, feats, qs, refs, sig) })
+	}
+	t.Run("loadtest", func(t *testing.T) { testLoadtestSmall(t, bin) })
+}
+
+// testServeSignal runs one server: CLI parity, then a burst of requests cut by sig.
+func testServeSignal(t *testing.T, bin, feats string, qs []struct{ ImgID, Sent string }, refs []answer.Result, sig syscall.Signal) {
+	child, err := startServeChild(bin, []string{"--features", feats, "--max-wait", "2ms"}, 2*time.Minute)
+	require.NoError(t, err)
+	defer child.kill()
+	var wg sync.WaitGroup
+	for i, q := range qs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, got, err := postAnswer(child.url, q.ImgID, q.Sent, 28)
+			if !assert.NoError(t, err) || !assert.Equal(t, http.StatusOK, code) {
+				return
+			}
+			want := refs[i]
+			assert.Len(t, got.Answers, 28)
+			for r := range want.Answers {
+				w, g := want.Answers[r], got.Answers[r]
+				assert.InDelta(t, w.Prob, g.Prob, 1e-5+1e-4*math.Abs(w.Prob), "question %d rank %d", i, r)
+				if r == 0 {
+					assert.Equal(t, w.Answer, g.Answer, "question %d", i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	// A burst in flight when the signal comes: the server answers every request it
+	// took with a 200 (its log lines count them); a request it never took fails at
+	// the client (connection refused, or an idle keep-alive connection closed).
+	stopBurst := make(chan struct{})
+	var mu sync.Mutex
+	ok, unsent := 0, 0
+	for c := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-stopBurst:
+					return
+				default:
+				}
+				q := qs[(c+n)%len(qs)]
+				code, _, err := postAnswer(child.url, q.ImgID, q.Sent, 5)
+				mu.Lock()
+				if err != nil {
+					unsent++
+				} else if assert.Equal(t, http.StatusOK, code, "during the drain") {
+					ok++
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+	require.NoError(t, child.stop(sig, time.Minute), "exit 0 after %v", sig)
+	close(stopBurst)
+	wg.Wait()
+	t.Logf("%d answered during the burst, %d not taken", ok, unsent)
+	require.Positive(t, ok)
+	require.Equal(t, len(qs)+ok, child.answerRequests(), "every request the server took was answered")
+	logs := child.logTail()
+	require.Contains(t, logs, `"msg":"drained"`)
+	require.Regexp(t, `"msg":"request".*"status":200,"latency_ms":[0-9.]+.*"batch":[1-9]`, logs)
 }
 
 // Usage errors exit 2 with one line; a bad feature file, one that does not suit the
@@ -178,10 +184,8 @@ func TestServeErrors(t *testing.T) {
 	}
 }
 
-// `lxmert loadtest` runs a small bounded load against a child `lxmert serve` and ends with
-// one JSON line describing every level.
-func TestLoadtestSmall(t *testing.T) {
-	bin := buildCLI(t)
+// testLoadtestSmall runs a small bounded load against a child `lxmert serve`.
+func testLoadtestSmall(t *testing.T, bin string) {
 	var stdout, stderr bytes.Buffer
 	code := run([]string{"loadtest", "--bin", bin, "--clients", "1,4", "--requests", "40", "--duration", "20s",
 		"--warmup", "5", "--scenes", "4", "--min-speedup", "0"}, &stdout, &stderr)
