@@ -41,6 +41,7 @@ func ExampleServer() {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
 

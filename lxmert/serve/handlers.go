@@ -82,6 +82,8 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, info *reqInfo) {
 		info.status, info.err = statusClientClosed, "the client went away before the answer"
 	case errors.Is(out.err, context.DeadlineExceeded):
 		fail(w, info, errorf(http.StatusGatewayTimeout, "no answer within the timeout of %s", s.cfg.Timeout))
+	case errors.Is(out.err, errClosed):
+		fail(w, info, errorf(http.StatusServiceUnavailable, "the server stopped before answering: retry on another replica"))
 	default:
 		fail(w, info, errorf(http.StatusInternalServerError, "%v", out.err))
 	}
