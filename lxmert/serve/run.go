@@ -14,7 +14,8 @@ import (
 // still answering, so a load balancer can take the replica out), the listener closes,
 // in-flight requests finish, the batcher stops. It returns nil when every in-flight
 // request was answered within DrainTimeout, and an error saying how many were cut off
-// otherwise (or when ln fails). The caller closes the model after Serve returns.
+// otherwise (or when ln fails). A Server serves once; the caller closes the model after
+// Serve returns.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
