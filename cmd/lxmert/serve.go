@@ -95,6 +95,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer a.Close()
 	defer src.Close()
+	if ctx.Err() != nil { // signalled while loading: Serve has drained already
+		return <-done
+	}
 	if err := s.Start(a, src); err != nil {
 		stop()
 		<-done

@@ -49,6 +49,11 @@ func runLoadtest(args []string, stdout, stderr io.Writer) error {
 	if *requests < 1 || *duration <= 0 || *nScenes < 1 || *warmup < 0 {
 		return usagef("--requests and --scenes must be at least 1, --duration positive, --warmup not negative")
 	}
+	for _, f := range strings.Fields(*serveFlags) {
+		if name := strings.SplitN(strings.TrimLeft(f, "-"), "=", 2)[0]; strings.HasPrefix(f, "-") && (name == "addr" || name == "log-format" || name == "features") {
+			return usagef("--serve-flags may not set --%s: the load test listens on loopback and reads the server's JSON log", name)
+		}
+	}
 	dir, err := os.MkdirTemp("", "lxmert-loadtest-")
 	if err != nil {
 		return err

@@ -174,6 +174,7 @@ func TestServeErrors(t *testing.T) {
 		{[]string{"serve", "--features", "/nonexistent/f.tsv", "--addr", "127.0.0.1:0"}, 1, "/nonexistent/f.tsv: no such file or directory"},
 		{[]string{"serve", "--features", smallFeats, "--addr", "127.0.0.1:0"}, 1, "does not suit the model: answer: image \"synth_000000\" has 32 features per region; the model wants 2048"},
 		{[]string{"loadtest", "--clients", "8,1"}, 2, "want increasing counts"},
+		{[]string{"loadtest", "--serve-flags", "--max-batch 4 --addr=0.0.0.0:80"}, 2, "--serve-flags may not set --addr"},
 	} {
 		var stdout, stderr bytes.Buffer
 		require.Equal(t, tc.code, run(tc.args, &stdout, &stderr), "%v: %s", tc.args, stderr.String())
