@@ -19,7 +19,7 @@ func TestAnswerOK(t *testing.T) {
 	s, err := New(Config{Logger: quietLogger(t)})
 	require.NoError(t, err)
 	require.NoError(t, s.Start(&fakeModel{}, fakeSource{}))
-	defer s.batcher.close()
+	defer s.Close()
 	h := httptest.NewServer(s.Handler())
 	defer h.Close()
 
@@ -54,7 +54,7 @@ func TestAnswerInline(t *testing.T) {
 	s, err := New(Config{Logger: quietLogger(t), MaxInlineBoxes: 3})
 	require.NoError(t, err)
 	require.NoError(t, s.Start(&fakeModel{}, nil))
-	defer s.batcher.close()
+	defer s.Close()
 	h := httptest.NewServer(s.Handler())
 	defer h.Close()
 
@@ -86,7 +86,7 @@ func TestAnswerErrors(t *testing.T) {
 	s, err := New(Config{Logger: quietLogger(t), MaxBody: 4096})
 	require.NoError(t, err)
 	require.NoError(t, s.Start(&fakeModel{}, fakeSource{}))
-	defer s.batcher.close()
+	defer s.Close()
 	h := httptest.NewServer(s.Handler())
 	defer h.Close()
 
@@ -216,7 +216,7 @@ func TestHealthBeforeStart(t *testing.T) {
 	require.Contains(t, body["error"], "loading")
 
 	require.NoError(t, s.Start(&fakeModel{}, fakeSource{}))
-	defer s.batcher.close()
+	defer s.Close()
 	require.ErrorContains(t, s.Start(&fakeModel{}, fakeSource{}), "called twice")
 	code, body = get("/healthz")
 	require.Equal(t, http.StatusOK, code)

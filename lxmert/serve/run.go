@@ -28,8 +28,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		s.draining.Store(true)
-		s.batcher.close()
+		s.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -48,7 +47,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		s.batcher.abort() // answer no more: the caller frees the model once Serve returns
 		return fmt.Errorf("serve: drain timeout %s: requests still in flight were cut off (%d of them queued)", s.cfg.DrainTimeout, left)
 	}
-	s.batcher.close()
+	s.Close()
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -143,5 +143,13 @@ func (s *Server) Start(m Model, src features.Source) error {
 	return err
 }
 
+// Close stops the batcher once the queued requests are answered. Serve calls it; a caller
+// that mounts Handler on an http.Server of its own calls it after that server's Shutdown,
+// and before closing the model.
+func (s *Server) Close() {
+	s.draining.Store(true)
+	s.batcher.close()
+}
+
 // Draining reports whether the server is shutting down (/readyz answers 503).
 func (s *Server) Draining() bool { return s.draining.Load() }
