@@ -1,6 +1,6 @@
 # One entry point for set-up, build and tests. Every target is idempotent and skips what is done.
 SHELL := /bin/bash
-APT_PKGS := libtorch-dev libopenblas0-openmp cmake g++ python3-torch python3-venv python3-numpy
+APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ python3-torch python3-venv python3-numpy
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
