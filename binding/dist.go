@@ -147,3 +147,6 @@ func (g *ProcessGroup) StoreAdd(key string, delta int64) (int64, error) {
 	err := g.call("StoreAdd", func(pg C.lx_pg) C.lx_err { return C.lx_pg_store_add(pg, k, C.int64_t(delta), &v) })
 	return int64(v), err
 }
+
+// Bytes copies a uint8 tensor's bytes (what collectives carry as raw data).
+func (s *Scope) Bytes(t Tensor) []byte { return s.bytesOf(t) }

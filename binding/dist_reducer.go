@@ -23,9 +23,8 @@ type GradReducer struct {
 }
 
 // NewGradReducer hooks the parameters' gradient accumulators. The parameters must stay
-// the same tensors while the reducer lives (make it after loading a checkpoint), every rank
-// must pass the same shapes in the same order, and every parameter must take part in each
-// armed backward.
+// the same tensors while the reducer lives (make it after loading a checkpoint), and every
+// rank must pass the same shapes in the same order.
 func (g *ProcessGroup) NewGradReducer(params []Tensor, bucketBytes, firstBucketBytes int64) (*GradReducer, error) {
 	h, err := handles("NewGradReducer", params)
 	if err != nil {
@@ -42,13 +41,21 @@ func (g *ProcessGroup) NewGradReducer(params []Tensor, bucketBytes, firstBucketB
 	return r, nil
 }
 
-// Prepare arms the next backward: its gradients are averaged over the group. Backwards
-// that are not armed (earlier micro-batches of an accumulated step) only accumulate.
-func (r *GradReducer) Prepare() error {
+// Prepare arms the backward of loss, to be run next: the gradients it leaves are averaged
+// over the group. Parameters loss does not depend on are final at once (their buckets need
+// not wait); afterwards a parameter that no rank has a gradient for keeps none, the others
+// hold the mean over the ranks (a rank without one counts as zeros). Backwards that are not
+// armed (earlier micro-batches of an accumulated step) only accumulate.
+func (r *GradReducer) Prepare(loss Tensor) error {
 	if r.h == nil {
 		return &Error{Op: "GradReducer.Prepare", Msg: "the reducer is closed"}
 	}
-	return takeErr("GradReducer.Prepare", C.lx_reducer_prepare(r.h))
+	if loss.T == nil || *loss.T == nil {
+		return &Error{Op: "GradReducer.Prepare", Msg: "nil or freed loss tensor"}
+	}
+	err := takeErr("GradReducer.Prepare", C.lx_reducer_prepare(r.h, ptr(loss)))
+	runtime.KeepAlive(loss)
+	return err
 }
 
 // Buckets returns each bucket's parameter count and size in bytes, in launch order.

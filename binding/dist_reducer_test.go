@@ -36,7 +36,7 @@ func TestGradReducer(t *testing.T) {
 			x1, x2, x3 := gs.Full(Float32, float64(k), 3), gs.Full(Float32, float64(2*k), 2, 2), gs.Full(Float32, float64(3*k), 5)
 			loss := gs.Add(gs.Add(gs.Sum(gs.Mul(w1, x1)), gs.Sum(gs.Mul(w2, x2))), gs.Sum(gs.Mul(w3, x3)))
 			if armed {
-				require.NoError(t, r.Prepare())
+				require.NoError(t, r.Prepare(loss))
 			}
 			gs.Backward(loss)
 			require.NoError(t, gs.Err())
@@ -55,22 +55,32 @@ func TestGradReducer(t *testing.T) {
 	})
 }
 
-// TestGradReducerUnusedParameter: an armed backward that leaves a parameter without a
-// gradient fails with a message naming it instead of hanging.
-func TestGradReducerUnusedParameter(t *testing.T) {
+// TestGradReducerUnusedParameters: a parameter the loss does not use on any rank keeps no
+// gradient (as in one process, so AdamW skips it); one used on rank 1 only gets rank 1's
+// gradient over 2 on both ranks; neither holds back the others' buckets.
+func TestGradReducerUnusedParameters(t *testing.T) {
 	onRanks(t, 2, 30*time.Second, func(t *testing.T, g *ProcessGroup) {
 		s := NewScope()
 		defer s.Close()
-		used, unused := s.Ones(Float32, 3), s.Ones(Float32, 3)
-		s.SetRequiresGrad(used, true)
-		s.SetRequiresGrad(unused, true)
-		r, err := g.NewGradReducer([]Tensor{unused, used}, DefaultBucketBytes, 4)
+		used, unused, sometimes := s.Ones(Float32, 3), s.Ones(Float32, 3), s.Ones(Float32, 2)
+		for _, w := range []Tensor{used, unused, sometimes} {
+			s.SetRequiresGrad(w, true)
+		}
+		r, err := g.NewGradReducer([]Tensor{unused, used, sometimes}, 4, 4)
 		require.NoError(t, err)
 		defer r.Close()
 		gs := NewGradScope()
 		defer gs.Close()
-		require.NoError(t, r.Prepare())
-		gs.Backward(gs.Sum(gs.Mul(used, used)))
-		require.ErrorContains(t, gs.Err(), "parameter 0 (shape [3]) got no gradient in this backward")
+		loss := gs.Sum(gs.Mul(used, used))
+		if g.Rank() == 1 {
+			loss = gs.Add(loss, gs.Sum(gs.MulScalar(sometimes, 4)))
+		}
+		require.NoError(t, r.Prepare(loss))
+		gs.Backward(loss)
+		require.NoError(t, gs.Err())
+		require.Nil(t, s.GradOf(unused).T, "no rank has a gradient for it")
+		require.Equal(t, []float32{2, 2, 2}, s.Float32s(s.GradOf(used)))
+		require.Equal(t, []float32{2, 2}, s.Float32s(s.GradOf(sometimes)))
+		require.NoError(t, s.Err())
 	})
 }

@@ -48,8 +48,10 @@ lx_err lx_pg_store_add(lx_pg pg, const char *key, int64_t delta, int64_t *value)
  * for every bucket and writes the averages back into the gradients. */
 lx_err lx_reducer_new(lx_pg pg, const lx_tensor *params, int n, int64_t bucket_bytes,
                       int64_t first_bucket_bytes, lx_reducer *out);
-/* arms the next backward (the last micro-batch of an optimizer step) */
-lx_err lx_reducer_prepare(lx_reducer r);
+/* arms the backward of loss (the last micro-batch of an optimizer step); parameters the loss
+ * does not depend on are final at once. After it, a parameter no rank has a gradient for
+ * keeps none; the others hold the mean over the ranks (zeros for ranks without one). */
+lx_err lx_reducer_prepare(lx_reducer r, lx_tensor loss);
 /* number of buckets and, per bucket, its parameter count and bytes (cap entries) */
 lx_err lx_reducer_buckets(lx_reducer r, int64_t *params, int64_t *bytes, int cap, int *n);
 void lx_reducer_free(lx_reducer r);

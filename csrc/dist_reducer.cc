@@ -2,14 +2,17 @@
 // its header includes torch/csrc/distributed/autograd, which Debian's libtorch-dev does not
 // ship. This one uses the same autograd entry points: a post hook on each parameter's
 // gradient accumulator (fired once its gradient is complete), buckets launched strictly in
-// index order (so every rank issues the same collectives in the same order) and an engine
-// callback at the end of the backward that waits for them and writes the averages back.
+// index order (so every rank issues the same collectives in the same order), parameters the
+// loss does not reach marked ready before the backward (find_unused_parameters), and an
+// engine callback at the end of the backward that waits for every bucket and writes the
+// averages back.
 #include <torch/csrc/autograd/engine.h>
 #include <torch/csrc/autograd/utils/lambda_post_hook.h>
 #include <torch/csrc/autograd/variable.h>
 
 #include <memory>
 #include <mutex>
+#include <unordered_set>
 #include <vector>
 
 #include "common.h"
@@ -21,9 +24,9 @@ namespace {
 struct Bucket {
   std::vector<size_t> params;  // indices into Reducer::params, in bucket order
   std::vector<int64_t> offsets;
-  int64_t numel = 0;
+  int64_t numel = 0;  // of the gradients; the flat buffer then holds one flag per parameter
   at::Tensor flat;
-  size_t pending = 0;  // parameters still without a gradient in this backward
+  size_t pending = 0;  // parameters not yet ready in this backward
   c10::intrusive_ptr<c10d::Work> work;
 };
 
@@ -52,24 +55,61 @@ struct Reducer {
     }
   }
 
-  // hook runs after parameter i's gradient accumulator.
-  void hook(size_t i) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!armed || ready[i]) return;
+  // mark records that parameter i's gradient is final for this backward and launches every
+  // bucket, in order, whose gradients all are.
+  void mark(size_t i) {
+    if (ready[i]) return;
     ready[i] = 1;
-    if (!queued) {
-      queued = true;
-      torch::autograd::Engine::get_default_engine().queue_callback([this] { finalize(); });
-    }
     buckets[bucket_of[i]].pending--;
     while (next < buckets.size() && buckets[next].pending == 0) launch(buckets[next++]);
   }
 
+  // prepare arms the reducer for the backward of loss. Parameters the loss does not depend
+  // on (the vision side of LXMERT's last cross layer, for a QA loss) get no gradient from
+  // it: they are ready now, so that their buckets do not hold back the later ones (DDP's
+  // find_unused_parameters).
+  void prepare(const at::Tensor &loss) {
+    reset();
+    armed = true;
+    std::unordered_set<torch::autograd::Node *> seen;
+    std::vector<torch::autograd::Node *> todo;
+    if (loss.grad_fn()) todo.push_back(loss.grad_fn().get());
+    while (!todo.empty()) {
+      auto node = todo.back();
+      todo.pop_back();
+      if (!seen.insert(node).second) continue;
+      for (const auto &e : node->next_edges())
+        if (e.function) todo.push_back(e.function.get());
+    }
+    for (size_t i = 0; i < params.size(); i++)
+      if (!seen.count(hooks[i].first.get())) mark(i);
+  }
+
+  // hook runs after parameter i's gradient accumulator.
+  void hook(size_t i) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!armed) return;
+    if (!queued) {
+      queued = true;
+      torch::autograd::Engine::get_default_engine().queue_callback([this] { finalize(); });
+    }
+    mark(i);
+  }
+
+  // launch starts the bucket's all-reduce: the gradients (zeros where a parameter has none)
+  // and a 1 per parameter that has one, so that afterwards a parameter no rank had a
+  // gradient for keeps none, as in a single process.
   void launch(Bucket &b) {
     at::NoGradGuard ng;
     for (size_t k = 0; k < b.params.size(); k++) {
       const auto &p = params[b.params[k]];
-      b.flat.narrow(0, b.offsets[k], p.numel()).copy_(p.grad().reshape(-1));
+      auto view = b.flat.narrow(0, b.offsets[k], p.numel());
+      const bool has = p.grad().defined();
+      if (has)
+        view.copy_(p.grad().reshape(-1));
+      else
+        view.zero_();
+      b.flat[b.numel + static_cast<int64_t>(k)].fill_(has ? 1.0 : 0.0);
     }
     std::vector<at::Tensor> one{b.flat};
     b.work = pg->allreduce(one);
@@ -78,21 +118,22 @@ struct Reducer {
   void finalize() {
     std::lock_guard<std::mutex> lock(mu);
     at::NoGradGuard ng;
-    if (next < buckets.size()) {
-      size_t missing = 0;
-      while (missing < params.size() && ready[missing]) missing++;
-      reset();
-      TORCH_CHECK(false, "data parallel: parameter ", missing, " (shape ", params[missing].sizes(),
-                  ") got no gradient in this backward; every parameter must take part in the loss");
-    }
     const double n = pg->getSize();
     try {
+      // A parameter whose hook did not run has its final gradient (or none) all the same.
+      for (size_t i = 0; i < params.size(); i++) mark(i);
       for (auto &b : buckets) {
         b.work->wait();
         b.flat.div_(n);
+        auto flags = b.flat.narrow(0, b.numel, b.params.size());
         for (size_t k = 0; k < b.params.size(); k++) {
           auto &p = params[b.params[k]];
-          p.mutable_grad().copy_(b.flat.narrow(0, b.offsets[k], p.numel()).view(p.sizes()));
+          if (flags[k].item<float>() == 0) continue;  // no rank has a gradient for it
+          auto avg = b.flat.narrow(0, b.offsets[k], p.numel()).view(p.sizes());
+          if (p.grad().defined())
+            p.mutable_grad().copy_(avg);
+          else
+            p.mutable_grad() = avg.clone();
         }
       }
     } catch (...) {
@@ -139,7 +180,7 @@ lx_err lx_reducer_new(lx_pg pg, const lx_tensor *params, int n, int64_t bucket_b
     cur.numel += r->params[i].numel();
     r->bucket_of[i] = r->buckets.size();
     if (cur.numel * 4 >= cap || i == 0) {
-      cur.flat = at::empty({cur.numel}, at::kFloat);
+      cur.flat = at::empty({cur.numel + static_cast<int64_t>(cur.params.size())}, at::kFloat);
       r->buckets.push_back(std::move(cur));
       cur = Bucket();
       cap = bucket_bytes;
@@ -163,12 +204,11 @@ lx_err lx_reducer_new(lx_pg pg, const lx_tensor *params, int n, int64_t bucket_b
   LX_END
 }
 
-lx_err lx_reducer_prepare(lx_reducer r) {
+lx_err lx_reducer_prepare(lx_reducer r, lx_tensor loss) {
   LX_TRY
   auto &red = reducer(r);
   std::lock_guard<std::mutex> lock(red.mu);
-  red.reset();
-  red.armed = true;
+  red.prepare(lx::T(loss));
   LX_END
 }
 

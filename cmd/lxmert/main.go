@@ -68,6 +68,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, errInterrupted) {
 			return 130
 		}
+		var status exitStatus // a data-parallel worker's, which printed why
+		if errors.As(err, &status) {
+			return int(status)
+		}
 		var ue *usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "lxmert %s: %s (run 'lxmert %s --help')\n", args[0], oneLine(ue.msg), args[0])

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lxmert-go/golxmert/lxmert/train"
+	"github.com/lxmert-go/golxmert/lxmert/train/dist"
 )
 
 // errInterrupted makes run exit 130, as a shell does for Ctrl-C.
@@ -44,7 +45,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.NoShuffle, "no-shuffle", false, "batch i is examples [i·B, (i+1)·B) in file order")
 	fs.BoolVar(&o.Resume, "resume", false, "continue from the newest checkpoint in --out")
 	fs.IntVar(&o.SaveSteps, "save-steps", 0, "also checkpoint every N optimizer steps (0: after each epoch)")
-	threads := fs.Int("threads", 0, threadsHelp)
+	threads := fs.Int("threads", 0, threadsHelp+"; a data-parallel worker takes its share of the CPUs")
+	df := addDistFlags(fs)
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
@@ -71,8 +73,29 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}
 	o.Seed, o.WarmupRatio, o.WeightDecay = *seed, *warmup, *wd
 	o.NoWarmup, o.NoWeightDecay = *warmup == 0, *wd == 0
+	cfg, worker, err := dist.FromEnv(os.Getenv)
+	switch {
+	case err != nil:
+		return err
+	case worker && df.given(fs) != "":
+		return usagef("--%s starts workers, but this process is one already (WORLD_SIZE is set, as torchrun does)", df.given(fs))
+	case !worker && df.launching():
+		return df.launch(fs, o.BatchSize, stdout, stderr)
+	}
+	if worker && *threads == 0 && os.Getenv("OMP_NUM_THREADS") == "" {
+		*threads = cfg.Threads()
+	}
 	if err := setThreads(*threads); err != nil {
 		return err
+	}
+	if worker {
+		cfg.Timeout = *df.timeout
+		g, err := dist.Join(cfg)
+		if err != nil {
+			return workerError(cfg.Rank, err)
+		}
+		defer g.Close()
+		o.Group = g
 	}
 	o.Log = stderr
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
@@ -86,11 +109,20 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 	}()
 	res, err := train.Run(ctx, o)
 	if errors.Is(err, train.ErrInterrupted) {
+		if worker && cfg.Rank != 0 {
+			return errInterrupted // rank 0 says where the checkpoint is
+		}
 		fmt.Fprintln(stderr, "lxmert train: "+strings.TrimPrefix(err.Error(), "train: "))
 		return errInterrupted
 	}
+	if err != nil && worker {
+		return workerError(cfg.Rank, err)
+	}
 	if err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), "train: ")) // run prefixes "lxmert train: "
+	}
+	if worker && cfg.Rank != 0 {
+		return nil // rank 0 reports
 	}
 	fmt.Fprintf(stdout, "%s\ntrained %d steps on %d examples (%d skipped: no answer in the answer set), %.1f examples/s, last loss %.4f\n",
 		res.Note, res.Steps, res.Examples, res.Skipped, res.ExamplesPerSec, res.Loss)

@@ -27,6 +27,8 @@ type state struct {
 	GradAccum int    `json:"grad_accum"`
 	Examples  int    `json:"examples"`
 	RNGState  []byte `json:"rng_state"` // LibTorch's generator (dropout), base64 in JSON
+	// RNGStates are every rank's generators, by rank, when a data-parallel job saved it.
+	RNGStates [][]byte `json:"rng_states,omitempty"`
 }
 
 const (

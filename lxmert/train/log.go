@@ -28,6 +28,9 @@ func openLog(path string) (*jsonLog, error) {
 }
 
 func (l *jsonLog) write(v map[string]any) error {
+	if l.f == nil { // a data-parallel rank other than 0
+		return nil
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -38,7 +41,11 @@ func (l *jsonLog) write(v map[string]any) error {
 	return nil
 }
 
-func (l *jsonLog) close() { l.f.Close() }
+func (l *jsonLog) close() {
+	if l.f != nil {
+		l.f.Close()
+	}
+}
 
 // trimLog rewrites the log at path (if any) keeping the lines keep accepts, given their
 // step and whether they are optimizer-step lines (with a loss) rather than evaluations.

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -20,9 +21,11 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	logw, err := openLog(filepath.Join(o.Out, logFile))
-	if err != nil {
-		return nil, err
+	logw := &jsonLog{} // writes nothing: in a group, rank 0 alone keeps the log
+	if ss.dp == nil || ss.dp.rank == 0 {
+		if logw, err = openLog(filepath.Join(o.Out, logFile)); err != nil {
+			return nil, err
+		}
 	}
 	defer logw.close()
 	prog := newProgress(o.Log, o.Progress, st.Step, st.Total)
@@ -50,22 +53,30 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 			}
 			continue
 		}
-		if err := ctx.Err(); err != nil {
+		if ss.dp == nil && ctx.Err() != nil { // a group agrees on stopping after the step
 			return res, ss.interrupt(st)
 		}
 		stepStart := time.Now()
 		n := min(o.GradAccum, ss.microPer-st.Micro)
 		var lossSum float64
 		examples := 0
+		var stats []float64 // per micro-batch: this rank's loss sum and example count
 		for k := 0; k < n; k++ {
 			lo := (st.Micro + k) * o.BatchSize
 			idx := order[lo:min(lo+o.BatchSize, len(order))]
-			l, err := ss.microStep(idx, n)
+			l, count, err := ss.microStep(idx, n, k == n-1)
 			if err != nil {
 				return res, err
 			}
 			lossSum += l
+			stats = append(stats, l*float64(count), float64(count))
 			examples += len(idx)
+		}
+		stop := false
+		if ss.dp != nil {
+			if lossSum, stop, err = ss.dp.stepLoss(stats, ctx.Err() != nil); err != nil {
+				return res, err
+			}
 		}
 		if o.MaxGradNorm > 0 {
 			if _, err := binding.ClipGradNorm(tensors(), o.MaxGradNorm); err != nil {
@@ -94,6 +105,9 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 				return res, err
 			}
 		}
+		if stop {
+			return res, ss.interrupt(st)
+		}
 	}
 	prog.done()
 	if ss.eval != nil {
@@ -104,21 +118,27 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 	if err := ss.save(st); err != nil {
 		return res, err
 	}
-	return res, ss.saveFinal()
+	return res, ss.final()
 }
 
 // microStep runs forward, loss and backward on one micro-batch of an n-micro-batch step and
-// returns its (unscaled) loss.
-func (ss *session) microStep(idx []int, n int) (float64, error) {
+// returns its (unscaled) loss and the number of examples it is the mean of. In a group it
+// runs this rank's share, and the backward of the step's last micro-batch averages the
+// gradients over the ranks.
+func (ss *session) microStep(idx []int, n int, last bool) (float64, int, error) {
+	count, weight := len(idx), 1.0
+	if ss.dp != nil {
+		idx, count, weight = ss.dp.shard(idx)
+	}
 	s := binding.NewGradScope()
 	defer s.Close()
 	in, target, err := ss.train.batch(s, idx)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	out, err := ss.m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	logits := out.QuestionAnsweringScore
 	var loss binding.Tensor
@@ -128,17 +148,29 @@ func (ss *session) microStep(idx []int, n int) (float64, error) {
 		loss = s.CrossEntropy(logits, target, -100, binding.ReduceMean)
 	}
 	value := float64(s.Float32s(loss)[0])
+	if weight != 1 {
+		loss = s.MulScalar(loss, weight)
+	}
 	if n > 1 {
 		loss = s.DivScalar(loss, float64(n))
 	}
+	if ss.dp != nil && last && s.Err() == nil {
+		if err := ss.dp.red.Prepare(loss); err != nil {
+			return 0, 0, err
+		}
+	}
 	s.Backward(loss)
 	if err := s.Err(); err != nil {
-		return 0, fmt.Errorf("train: %w", err)
+		if ss.dp != nil && last {
+			return 0, 0, ss.dp.g.Explain("averaging gradients", err)
+		}
+		return 0, 0, fmt.Errorf("train: %w", err)
 	}
-	if math.IsNaN(value) || math.IsInf(value, 0) {
-		return 0, fmt.Errorf("train: the loss is %v: lower --lr or check the data", value)
+	// In a group the mean over every rank is checked, by all of them (stepLoss).
+	if ss.dp == nil && (math.IsNaN(value) || math.IsInf(value, 0)) {
+		return 0, 0, fmt.Errorf("train: the loss is %v: lower --lr or check the data", value)
 	}
-	return value, nil
+	return value, count, nil
 }
 
 // endEpoch evaluates (when asked), checkpoints and moves to the next epoch.
@@ -154,9 +186,15 @@ func (ss *session) endEpoch(ctx context.Context, logw *jsonLog, st *state, res *
 }
 
 func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *Result) error {
-	acc, err := evaluate(ctx, ss.m, ss.eval, ss.o.BatchSize)
+	var acc Accuracy
+	var err error
+	if ss.dp != nil {
+		acc, err = ss.dp.evaluate(ctx, ss.m, ss.eval, ss.o.BatchSize)
+	} else {
+		acc, err = evaluate(ctx, ss.m, ss.eval, ss.o.BatchSize)
+	}
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(err, errStop) || ss.dp == nil && ctx.Err() != nil {
 			return ss.interrupt(st)
 		}
 		return err
@@ -168,6 +206,9 @@ func (ss *session) evaluate(ctx context.Context, logw *jsonLog, st state, res *R
 
 // save writes a checkpoint of st and remembers where it stands.
 func (ss *session) save(st state) error {
+	if ss.dp != nil {
+		return ss.dp.save(ss, st)
+	}
 	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
 		return err
 	}
@@ -182,7 +223,7 @@ func (ss *session) interrupt(st state) error {
 		dir := filepath.Join(ss.o.Out, checkpointPrefix+strconv.Itoa(st.Step))
 		return fmt.Errorf("%w at step %d of %d; checkpoint saved in %s (continue with --resume)", ErrInterrupted, st.Step, st.Total, dir)
 	}
-	if err := saveCheckpoint(ss.o.Out, ss.m, ss.opt, st); err != nil {
+	if err := ss.save(st); err != nil {
 		return fmt.Errorf("%w at step %d of %d, and saving the checkpoint failed: %v", ErrInterrupted, st.Step, st.Total, err)
 	}
 	dir := filepath.Join(ss.o.Out, checkpointPrefix+strconv.Itoa(st.Step))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lxmert-go/golxmert/lxmert/train/dist"
 )
 
 // Options configure a run. Zero numeric fields take the original LXMERT VQA recipe's values
@@ -37,6 +39,11 @@ type Options struct {
 
 	Log      io.Writer // progress and messages (nil: discard)
 	Progress bool      // draw a progress bar on Log (a terminal) instead of log lines
+
+	// Group makes this process one rank of a data-parallel job (nil, or a group of one: a
+	// single process). Every rank runs Run with the same options; BatchSize is the global
+	// batch and must divide evenly by the group's size. Only rank 0 touches Out.
+	Group *dist.Group
 }
 
 // withDefaults fills zero fields with the recipe's values and checks the rest.

@@ -44,6 +44,7 @@ type session struct {
 	src         features.Source
 	evalSrc     features.Source // the evaluation images' own file, when given
 	saved       *position       // where the newest checkpoint stands, once one is written or restored
+	dp          *dataParallel   // nil for a single process
 }
 
 // position is where a run stands in its epochs.
@@ -55,6 +56,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	o, err := o.withDefaults()
 	if err != nil {
 		return nil, err
+	}
+	if o.Group != nil && o.Group.Size() > 1 {
+		return runParallel(ctx, o)
 	}
 	ss, err := prepare(o)
 	if err != nil {
@@ -168,10 +172,18 @@ func (ss *session) close() {
 	}
 }
 
-// startState prepares o.Out: a fresh run needs a folder that holds no other run, and
+// startState is where the run starts: startLocal's, in a group through rank 0.
+func (ss *session) startState() (state, error) {
+	if ss.dp != nil {
+		return ss.dp.start(ss)
+	}
+	return ss.startLocal()
+}
+
+// startLocal prepares o.Out: a fresh run needs a folder that holds no other run, and
 // creates it; --resume checks that the newest checkpoint was made with this run's settings,
 // restores it and drops the log lines of steps after it (a crash may have left some).
-func (ss *session) startState() (state, error) {
+func (ss *session) startLocal() (state, error) {
 	o := ss.o
 	st := state{Seed: o.Seed, Total: ss.sched.Total, BatchSize: o.BatchSize, GradAccum: o.GradAccum, Examples: len(ss.train.items)}
 	if !o.Resume {
