@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -62,6 +63,7 @@ func Launch(o LaunchOptions) (int, error) {
 	if o.Stderr == nil {
 		o.Stderr = io.Discard
 	}
+	o.Stdout, o.Stderr = shared(o.Stdout), shared(o.Stderr)
 	// Pdeathsig fires when the thread that started the child exits: keep this one.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
@@ -116,6 +118,26 @@ func Launch(o LaunchOptions) (int, error) {
 		}
 	}
 	return status, nil
+}
+
+// shared lets several workers write to w: a file is written by each directly (whole lines
+// of each, as their own writes), another writer through a lock.
+func shared(w io.Writer) io.Writer {
+	if _, ok := w.(*os.File); ok || w == nil {
+		return w
+	}
+	return &lockedWriter{w: w}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // workerEnv is env without the job's variables, then this worker's.

@@ -1,0 +1,96 @@
+package dist
+
+import (
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// freePort returns a port of 127.0.0.1 that was free a moment ago.
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// onRanks joins a group of n ranks, one goroutine each, and runs f on every rank.
+func onRanks(t *testing.T, n int, f func(t *testing.T, g *Group)) {
+	t.Helper()
+	port := freePort(t)
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for r := 0; r < n; r++ {
+		wg.Add(1)
+		go func(r int) {
+			defer wg.Done()
+			g, err := Join(Config{Rank: r, WorldSize: n, LocalRank: r, LocalWorldSize: n, MasterAddr: "127.0.0.1", MasterPort: port, Timeout: 30 * time.Second})
+			if err != nil {
+				errs[r] = err
+				return
+			}
+			defer g.Close()
+			f(t, g)
+		}(r)
+	}
+	wg.Wait()
+	for r, err := range errs {
+		require.NoError(t, err, "rank %d", r)
+	}
+}
+
+// TestGroupValues: sums, minimum, broadcast and gather of bytes (of different lengths, and
+// empty) agree on every rank.
+func TestGroupValues(t *testing.T) {
+	onRanks(t, 3, func(t *testing.T, g *Group) {
+		r := g.Rank()
+		sum, err := g.SumFloat64s([]float64{float64(r), 0.25})
+		require.NoError(t, err)
+		require.Equal(t, []float64{3, 0.75}, sum)
+		mn, err := g.MinInt(10 - r)
+		require.NoError(t, err)
+		require.Equal(t, 8, mn)
+		b, err := g.BroadcastBytes(2, []byte{byte(r), 9})
+		require.NoError(t, err)
+		require.Equal(t, []byte{2, 9}, b)
+		empty, err := g.BroadcastBytes(0, nil)
+		require.NoError(t, err)
+		require.Empty(t, empty)
+		all, err := g.AllGatherBytes(make([]byte, r, r+1))
+		require.NoError(t, err)
+		require.Equal(t, [][]byte{{}, {0}, {0, 0}}, all)
+		require.NoError(t, g.Barrier())
+	})
+}
+
+// TestExplainNamesStoppedRank: when a rank leaves, the other's next collective fails with
+// an error that names it (ErrPeerLost) instead of waiting for the timeout. (With more ranks,
+// a rank whose ring neighbour is still alive only fails once that one gives up, and may
+// name both.)
+func TestExplainNamesStoppedRank(t *testing.T) {
+	onRanks(t, 2, func(t *testing.T, g *Group) {
+		require.NoError(t, g.Barrier())
+		if g.Rank() == 1 {
+			g.Close()
+			return
+		}
+		start := time.Now()
+		_, err := g.SumFloat64s([]float64{1})
+		require.ErrorIs(t, err, ErrPeerLost)
+		require.Regexp(t, `^rank 0: all-reduce failed: rank 1 stopped \(it exited, was killed or lost its network\): `, err.Error())
+		require.Less(t, time.Since(start), 20*time.Second)
+	})
+}
+
+// TestJoinMissingPeer: rank 0 of 2 alone fails after about the timeout, saying what to check.
+func TestJoinMissingPeer(t *testing.T) {
+	start := time.Now()
+	_, err := Join(Config{Rank: 0, WorldSize: 2, LocalWorldSize: 1, MasterAddr: "127.0.0.1", MasterPort: freePort(t), Timeout: 2 * time.Second})
+	require.ErrorContains(t, err, "dist: rank 0 of 2: joining the job within 2s: ")
+	require.ErrorContains(t, err, "(were all 2 processes started, with the same --master-addr and --master-port?)")
+	require.Less(t, time.Since(start), 15*time.Second)
+}
