@@ -64,6 +64,7 @@ func runAnswer(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "batch mode: where to write the answers (JSON lines, or --format vqa)")
 	format := fs.String("format", "jsonl", "batch output: jsonl, or vqa ([{\"question_id\", \"answer\"}])")
 	batch := fs.Int("batch-size", 16, "batch mode: questions per forward")
+	shardFlag := fs.String("shard", "", shardHelp)
 	if err := parse(fs, args, stdout); err != nil {
 		return err
 	}
@@ -80,6 +81,10 @@ func runAnswer(args []string, stdout, stderr io.Writer) error {
 	case *batch < 1:
 		return usagef("--batch-size must be at least 1, got %d", *batch)
 	}
+	sh, err := parseShard(*shardFlag, batchMode)
+	if err != nil {
+		return err
+	}
 	a, src, err := f.open()
 	if err != nil {
 		return err
@@ -89,7 +94,7 @@ func runAnswer(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if batchMode {
-		return answerBatch(ctx, a, src, *questions, *out, *format, *batch, stderr)
+		return answerBatch(ctx, a, src, *questions, *out, *format, *batch, sh, stderr)
 	}
 	img, err := src.Image(*f.imageID)
 	if err != nil {

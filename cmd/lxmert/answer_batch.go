@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"github.com/schollz/progressbar/v3"
@@ -16,10 +17,60 @@ import (
 	"github.com/lxmert-go/golxmert/lxmert/atomicfile"
 )
 
-// answerBatch answers a JSON-lines question file in batches. Bad lines (and questions about
-// unknown images) are reported with their line number and skipped; the rest are answered.
-// The output is written to a temporary file and renamed, so it is never half-written.
-func answerBatch(ctx context.Context, a *answer.Answerer, src features.Source, in, out, format string, batch int, stderr io.Writer) error {
+// shardHelp documents answer's --shard flag.
+const shardHelp = "batch mode: answer only slice K of N (1 ≤ K ≤ N) of the question file: N jobs with K = 1…N answer it all, each question once"
+
+// shard is the slice K of N of a question file (K = 1, N = 1: all of it).
+type shard struct{ k, n int }
+
+// parseShard reads --shard K/N.
+func parseShard(s string, batchMode bool) (shard, error) {
+	if s == "" {
+		return shard{1, 1}, nil
+	}
+	if !batchMode {
+		return shard{}, usagef("--shard needs batch mode (--questions and --out)")
+	}
+	var sh shard
+	var rest string
+	if n, _ := fmt.Sscanf(s, "%d/%d%s", &sh.k, &sh.n, &rest); n != 2 || sh.n < 1 || sh.k < 1 || sh.k > sh.n {
+		return shard{}, usagef("--shard %q is not K/N with 1 ≤ K ≤ N (e.g. 2/8)", s)
+	}
+	return sh, nil
+}
+
+// of keeps the shard's questions: the k-th of n contiguous, near-equal runs of the
+// questions, in file order, and the bad lines that lie between its first question and the
+// next shard's (so that each is reported by one shard only).
+func (sh shard) of(qs []answer.Question, bad []*answer.LineError) ([]answer.Question, []*answer.LineError) {
+	if sh.n == 1 {
+		return qs, bad
+	}
+	lo, hi := (sh.k-1)*len(qs)/sh.n, sh.k*len(qs)/sh.n
+	from, to := 0, math.MaxInt // lines
+	if sh.k > 1 {
+		from = math.MaxInt
+		if lo < len(qs) {
+			from = qs[lo].Line
+		}
+	}
+	if hi < len(qs) {
+		to = qs[hi].Line
+	}
+	var mine []*answer.LineError
+	for _, b := range bad {
+		if b.Line >= from && b.Line < to {
+			mine = append(mine, b)
+		}
+	}
+	return qs[lo:hi], mine
+}
+
+// answerBatch answers a JSON-lines question file (or its shard) in batches. Bad lines (and
+// questions about unknown images) are reported with their line number and skipped; the
+// rest are answered. The output is written to a temporary file and renamed, so it is never
+// half-written.
+func answerBatch(ctx context.Context, a *answer.Answerer, src features.Source, in, out, format string, batch int, sh shard, stderr io.Writer) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return err
@@ -29,6 +80,7 @@ func answerBatch(ctx context.Context, a *answer.Answerer, src features.Source, i
 	if err != nil {
 		return err
 	}
+	qs, bad = sh.of(qs, bad)
 	for _, b := range bad {
 		fmt.Fprintf(stderr, "lxmert answer: %s: %v (skipped)\n", in, b)
 	}
