@@ -81,6 +81,8 @@ func runTrain(args []string, stdout, stderr io.Writer) error {
 		return usagef("--%s starts workers, but this process is one already (WORLD_SIZE is set, as torchrun does)", df.given(fs))
 	case !worker && df.launching():
 		return df.launch(fs, o.BatchSize, stdout, stderr)
+	case worker && o.BatchSize%cfg.WorldSize != 0:
+		return usagef("--batch-size %d does not divide evenly over the job's %d processes: use a multiple of %d", o.BatchSize, cfg.WorldSize, cfg.WorldSize)
 	}
 	if worker && *threads == 0 && os.Getenv("OMP_NUM_THREADS") == "" {
 		*threads = cfg.Threads()
