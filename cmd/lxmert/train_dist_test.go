@@ -27,7 +27,7 @@ var cli struct {
 	err  error
 }
 
-func lxmertBin(t *testing.T) string {
+func lxmertBin(t testing.TB) string {
 	t.Helper()
 	cli.once.Do(func() {
 		dir, err := os.MkdirTemp("", "lxmert-cli-")
@@ -85,7 +85,7 @@ type proc struct {
 	stdout, stderr bytes.Buffer
 }
 
-func start(t *testing.T, env []string, args ...string) *proc {
+func start(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	p := &proc{cmd: exec.Command(lxmertBin(t), args...)}
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
