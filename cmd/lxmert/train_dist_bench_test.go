@@ -46,7 +46,9 @@ func BenchmarkTrainDataParallel(b *testing.B) {
 					b.Fatal(err)
 				}
 				for _, l := range strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] {
-					var rec struct{ ExamplesPerS float64 `json:"examples_per_s"` }
+					var rec struct {
+						ExamplesPerS float64 `json:"examples_per_s"`
+					}
 					if err := json.Unmarshal([]byte(l), &rec); err != nil {
 						b.Fatal(err)
 					}
