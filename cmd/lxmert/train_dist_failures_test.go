@@ -19,7 +19,7 @@ import (
 // status; a missing peer fails the rendezvous after --timeout; an uneven batch and launcher
 // flags given to a worker are usage errors.
 func TestTrainDataParallelFailures(t *testing.T) {
-	base := append(distFixture(t), "--epochs", "200", "--threads", "1") // far longer than the test
+	base := append(distFixture(t, 0), "--epochs", "200", "--threads", "1") // far longer than the test
 	for _, tc := range []struct {
 		kill int
 		want string
@@ -131,7 +131,7 @@ func TestTrainTorchrun(t *testing.T) {
 	require.NoError(t, err)
 	_, err = os.Stat(py)
 	require.NoError(t, err, "the Python reference is missing: run make setup")
-	base := append(distFixture(t), "--epochs", "1")
+	base := append(distFixture(t, 0), "--epochs", "1")
 	ref := filepath.Join(t.TempDir(), "ref")
 	one := start(t, nil, append(base, "--out", ref, "--threads", "1")...)
 	require.Equal(t, 0, one.wait(), one.stderr.String())

@@ -55,8 +55,9 @@ func TestMain(m *testing.M) {
 }
 
 // distFixture is 99 generated questions (so that the last batch of 8 splits 2/1 over two
-// processes) and a tiny from-scratch model without dropout; it returns the common flags.
-func distFixture(t *testing.T) []string {
+// processes) and a tiny from-scratch model with the given dropout; it returns the common
+// flags.
+func distFixture(t *testing.T, dropout float64) []string {
 	data := t.TempDir()
 	_, err := scenes.WriteDataset(data, scenes.DatasetConfig{Seed: 2, Scenes: 20, QuestionsPerScene: 5, FeatDim: 32})
 	require.NoError(t, err)
@@ -72,8 +73,8 @@ func distFixture(t *testing.T) []string {
 	cfg := `{"architectures": ["LxmertForQuestionAnswering"], "vocab_size": 30522, "hidden_size": 32,
 		"num_attention_heads": 4, "intermediate_size": 64, "l_layers": 1, "x_layers": 1, "r_layers": 1,
 		"visual_feat_dim": 32, "visual_pos_dim": 4, "num_qa_labels": 28, "num_object_labels": 2,
-		"num_attr_labels": 2, "max_position_embeddings": 32, "hidden_dropout_prob": 0, "attention_probs_dropout_prob": 0}`
-	require.NoError(t, os.WriteFile(filepath.Join(model, "config.json"), []byte(cfg), 0o644))
+		"num_attr_labels": 2, "max_position_embeddings": 32, "hidden_dropout_prob": %g, "attention_probs_dropout_prob": %g}`
+	require.NoError(t, os.WriteFile(filepath.Join(model, "config.json"), []byte(fmt.Sprintf(cfg, dropout, dropout)), 0o644))
 	return []string{"train", "--model", model, "--data", questions, "--eval", questions,
 		"--features", filepath.Join(data, scenes.FeaturesFile), "--answers", filepath.Join(data, scenes.Label2AnsFile),
 		"--no-shuffle", "--batch-size", "8", "--lr", "1e-3", "--seed", "3", "--timeout", "60s"}
@@ -180,7 +181,7 @@ func requireSameRun(t *testing.T, ref, out string) {
 // process: 7 steps with gradient accumulation 2 over 99 examples, so the last micro-batch
 // (3 examples) splits unevenly. Only rank 0 writes and reports.
 func TestTrainDataParallel(t *testing.T) {
-	base := append(distFixture(t), "--epochs", "1", "--grad-accum", "2")
+	base := append(distFixture(t, 0), "--epochs", "1", "--grad-accum", "2")
 	ref := filepath.Join(t.TempDir(), "ref")
 	one := start(t, nil, append(base, "--out", ref, "--threads", "1")...)
 	require.Equal(t, 0, one.wait(), one.stderr.String())
@@ -236,7 +237,7 @@ func waitForSteps(t *testing.T, out string, n int, procs ...*proc) {
 // same step; rank 0 alone says where its checkpoint is (exit 130); the run then resumes in
 // a single process (another world size) and ends as an uninterrupted single process does.
 func TestTrainDataParallelCtrlCResume(t *testing.T) {
-	base := append(distFixture(t), "--epochs", "3") // 39 steps
+	base := append(distFixture(t, 0), "--epochs", "3") // 39 steps
 	ref := filepath.Join(t.TempDir(), "ref")
 	one := start(t, nil, append(base, "--out", ref, "--threads", "1")...)
 	require.Equal(t, 0, one.wait(), one.stderr.String())
@@ -255,5 +256,24 @@ func TestTrainDataParallelCtrlCResume(t *testing.T) {
 	res := start(t, nil, append(base, "--out", out, "--threads", "1", "--resume")...)
 	require.Equal(t, 0, res.wait(), res.stderr.String())
 	require.Contains(t, res.stderr.String(), "resuming from "+filepath.Join(out, "checkpoint-"))
+	requireSameRun(t, ref, out)
+}
+
+// TestTrainDataParallelResumeDropout: with dropout, two processes stopped by Ctrl-C and
+// resumed as two processes end where an uninterrupted two-process run does: each rank's
+// dropout generator is saved in the checkpoint and restored.
+func TestTrainDataParallelResumeDropout(t *testing.T) {
+	base := append(distFixture(t, 0.1), "--epochs", "2", "--nproc-per-node", "2")
+	ref := filepath.Join(t.TempDir(), "ref")
+	whole := start(t, nil, append(base, "--out", ref)...)
+	require.Equal(t, 0, whole.wait(), whole.stderr.String())
+
+	out := filepath.Join(t.TempDir(), "out")
+	p := start(t, nil, append(base, "--out", out)...)
+	waitForSteps(t, out, 3, p)
+	require.NoError(t, p.cmd.Process.Signal(os.Interrupt))
+	require.Equal(t, 130, p.wait(), p.stderr.String())
+	res := start(t, nil, append(base, "--out", out, "--resume")...)
+	require.Equal(t, 0, res.wait(), res.stderr.String())
 	requireSameRun(t, ref, out)
 }
