@@ -35,10 +35,11 @@ type ProcessGroupOptions struct {
 	// StorePrefix is torchrun's per-attempt key prefix ("/worker/attempt_N") on its agent's
 	// store, or "".
 	StorePrefix string
-	// Interfaces is GLOO_SOCKET_IFNAME (the first of a comma-separated list is used); empty:
-	// the address this host's name resolves to, or 127.0.0.1 with Loopback.
+	// Interfaces is GLOO_SOCKET_IFNAME (the first of a comma-separated list is used); when
+	// empty, Gloo binds to Address, or (when that is empty too) to the address this host's
+	// name resolves to, as torch does.
 	Interfaces string
-	Loopback   bool
+	Address    string
 	Timeout    time.Duration // rendezvous and every collective; must be positive
 }
 
@@ -48,13 +49,14 @@ func NewProcessGroup(o ProcessGroupOptions) (*ProcessGroup, error) {
 	if o.Timeout < time.Millisecond {
 		return nil, &Error{Op: "NewProcessGroup", Msg: fmt.Sprintf("timeout %v is too short", o.Timeout)}
 	}
-	addr, prefix, ifs := C.CString(o.MasterAddr), C.CString(o.StorePrefix), C.CString(o.Interfaces)
+	addr, prefix, ifs, host := C.CString(o.MasterAddr), C.CString(o.StorePrefix), C.CString(o.Interfaces), C.CString(o.Address)
 	defer C.free(unsafe.Pointer(addr))
 	defer C.free(unsafe.Pointer(prefix))
 	defer C.free(unsafe.Pointer(ifs))
+	defer C.free(unsafe.Pointer(host))
 	co := C.lx_pg_options{master_addr: addr, port: C.int(o.MasterPort), rank: C.int(o.Rank),
 		world_size: C.int(o.WorldSize), is_server: cbool(o.HostStore), store_prefix: prefix,
-		ifnames: ifs, loopback: cbool(o.Loopback), timeout_ms: C.int64_t(o.Timeout.Milliseconds())}
+		ifnames: ifs, hostname: host, timeout_ms: C.int64_t(o.Timeout.Milliseconds())}
 	var h C.lx_pg
 	if err := takeErr("NewProcessGroup", C.lx_pg_new(&co, &h)); err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ func onRanks(t *testing.T, n int, timeout time.Duration, f func(t *testing.T, g 
 		go func(r int) {
 			defer wg.Done()
 			g, err := NewProcessGroup(ProcessGroupOptions{MasterAddr: "127.0.0.1", MasterPort: port, Rank: r,
-				WorldSize: n, HostStore: r == 0, Loopback: true, Timeout: timeout})
+				WorldSize: n, HostStore: r == 0, Address: "127.0.0.1", Timeout: timeout})
 			if err != nil {
 				errs[r] = err
 				return
@@ -102,7 +102,7 @@ func TestProcessGroupMissingPeer(t *testing.T) {
 			port := freePort(t)
 			start := time.Now()
 			_, err := NewProcessGroup(ProcessGroupOptions{MasterAddr: "127.0.0.1", MasterPort: port, Rank: tc.rank,
-				WorldSize: 2, HostStore: tc.rank == 0, Loopback: true, Timeout: 2 * time.Second})
+				WorldSize: 2, HostStore: tc.rank == 0, Address: "127.0.0.1", Timeout: 2 * time.Second})
 			want := tc.want
 			if strings.Contains(want, "%d") {
 				want = fmt.Sprintf(want, port)

@@ -32,9 +32,9 @@ std::shared_ptr<::gloo::transport::Device> device(const lx_pg_options *o, std::s
     *which = "interface " + names.substr(0, names.find(','));
     return ProcessGroupGloo::createDeviceForInterface(names.substr(0, names.find(',')));
   }
-  if (o->loopback) {
-    *which = "127.0.0.1";
-    return ProcessGroupGloo::createDeviceForHostname("127.0.0.1");
+  if (o->hostname != nullptr && o->hostname[0] != '\0') {
+    *which = o->hostname;
+    return ProcessGroupGloo::createDeviceForHostname(o->hostname);
   }
   *which = "this host's name";
   return ProcessGroupGloo::createDefaultDevice();

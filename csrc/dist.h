@@ -23,7 +23,7 @@ typedef struct {
   int is_server;            /* host the TCPStore (rank 0, unless torchrun's agent hosts it) */
   const char *store_prefix; /* "" or torchrun's "/worker/attempt_N" */
   const char *ifnames;      /* comma-separated interfaces (GLOO_SOCKET_IFNAME), or "" */
-  int loopback;             /* bind Gloo to 127.0.0.1 (every rank on this machine) */
+  const char *hostname;     /* else the address to bind Gloo to, or "": this host's name */
   int64_t timeout_ms;       /* rendezvous and every collective */
 } lx_pg_options;
 

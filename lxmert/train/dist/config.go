@@ -99,8 +99,24 @@ func (c Config) Check() error {
 // shared among its local workers, at least 1.
 func (c Config) Threads() int { return max(1, runtime.NumCPU()/max(1, c.LocalWorldSize)) }
 
-// loopback reports whether the master address is this machine's loopback, in which case
-// every rank runs here and Gloo is bound to 127.0.0.1 whatever the host name resolves to.
+// glooAddress is the address Gloo binds to unless GLOO_SOCKET_IFNAME names interfaces:
+// 127.0.0.1 when the master is this machine's loopback (every rank runs here), else this
+// machine's address on the route to the master. torch binds to what the host name resolves
+// to, which Debian's /etc/hosts maps to 127.0.1.1: peers on other machines could not connect.
+// "" (torch's choice) when no route is found.
+func (c Config) glooAddress() string {
+	if c.loopback() {
+		return "127.0.0.1"
+	}
+	conn, err := net.Dial("udp", net.JoinHostPort(c.MasterAddr, strconv.Itoa(c.MasterPort))) // sends nothing
+	if err != nil {
+		return ""
+	}
+	defer conn.Close()
+	return conn.LocalAddr().(*net.UDPAddr).IP.String()
+}
+
+// loopback reports whether the master address is this machine's loopback.
 func (c Config) loopback() bool {
 	if c.MasterAddr == "localhost" {
 		return true

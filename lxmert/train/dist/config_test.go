@@ -1,6 +1,7 @@
 package dist
 
 import (
+	"net"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -27,6 +28,16 @@ func TestFromEnv(t *testing.T) {
 	require.False(t, c.loopback())
 	require.True(t, Config{MasterAddr: "127.0.0.1"}.loopback())
 	require.True(t, Config{MasterAddr: "localhost"}.loopback())
+	require.Equal(t, "127.0.0.1", Config{MasterAddr: "127.0.0.1", MasterPort: 1}.glooAddress())
+	require.Equal(t, "127.0.0.1", Config{MasterAddr: "127.0.0.2", MasterPort: 1}.glooAddress())
+	// A master on another machine (TEST-NET-1): the local end of the route to it, a
+	// non-loopback address of this machine; "" (torch's default) on a machine with no route.
+	// The route is only looked up: nothing is sent.
+	if a := (Config{MasterAddr: "192.0.2.1", MasterPort: 29500}).glooAddress(); a != "" {
+		ip := net.ParseIP(a)
+		require.NotNil(t, ip, a)
+		require.False(t, ip.IsLoopback(), a)
+	}
 
 	_, ok, err = FromEnv(env(nil))
 	require.NoError(t, err)

@@ -30,7 +30,7 @@ func Join(cfg Config) (*Group, error) {
 	pg, err := binding.NewProcessGroup(binding.ProcessGroupOptions{
 		MasterAddr: cfg.MasterAddr, MasterPort: cfg.MasterPort, Rank: cfg.Rank, WorldSize: cfg.WorldSize,
 		HostStore: cfg.Rank == 0 && !cfg.AgentStore, StorePrefix: prefix, Interfaces: cfg.Interfaces,
-		Loopback: cfg.loopback(), Timeout: cfg.timeout(),
+		Address: cfg.glooAddress(), Timeout: cfg.timeout(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dist: rank %d of %d: joining the job within %v: %w%s", cfg.Rank, cfg.WorldSize, cfg.timeout(), err, joinHint(cfg))
