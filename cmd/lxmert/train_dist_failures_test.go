@@ -16,7 +16,8 @@ import (
 // TestTrainDataParallelFailures: a worker that is killed makes the survivor exit non-zero
 // within the timeout with a message naming the dead rank (rank 0 serves the rendezvous store,
 // so its death is seen as that); under the launcher, the launcher names it and returns its
-// status; a missing peer fails the rendezvous after --timeout; an uneven batch and launcher
+// status; a missing peer fails the rendezvous after --timeout; ranks started with other
+// options fail at once naming the difference; an uneven batch and launcher
 // flags given to a worker are usage errors.
 func TestTrainDataParallelFailures(t *testing.T) {
 	base := append(distFixture(t, 0), "--epochs", "200", "--threads", "1") // far longer than the test
@@ -67,6 +68,21 @@ func TestTrainDataParallelFailures(t *testing.T) {
 			require.Contains(t, p.stderr.String(), want)
 			require.Equal(t, 1, strings.Count(p.stderr.String(), "\n"), "one line: %s", p.stderr.String())
 		}
+	})
+	t.Run("ranks disagree", func(t *testing.T) {
+		port, out := freeTCPPort(t), filepath.Join(t.TempDir(), "out")
+		other := append([]string(nil), base...)
+		for i, a := range other {
+			if a == "--seed" {
+				other[i+1] = "4"
+			}
+		}
+		w := []*proc{start(t, workerEnv(0, 2, port), append(base, "--out", out)...), start(t, workerEnv(1, 2, port), append(other, "--out", out)...)}
+		for _, p := range w {
+			require.Equal(t, 1, p.wait())
+			require.Equal(t, "lxmert train: rank 1 differs from rank 0 in Seed (4, rank 0 has 3): every rank must run with the same model, data and options\n", p.stderr.String())
+		}
+		require.NoDirExists(t, out)
 	})
 	t.Run("usage", func(t *testing.T) {
 		for _, tc := range []struct {

@@ -45,6 +45,9 @@ func runParallel(ctx context.Context, o Options) (*Result, error) {
 	}
 	defer ss.close()
 	ss.dp = dp
+	if err := dp.checkSameRun(ss); err != nil {
+		return nil, err
+	}
 	defer func() {
 		if dp.red != nil {
 			dp.red.Close()
