@@ -55,7 +55,7 @@ func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, 
 	e := C.lx_attention_layer(s.cgrad(), cbool(train), &cw, ptr(hidden), ptr(context), ptr(mask), &o, pp)
 	runtime.KeepAlive(w)
 	out = s.done("AttentionLayer", e, o, hidden, context, mask)
-	if out.T != nil && wantProbs {
+	if !out.IsNil() && wantProbs {
 		probs = s.done("AttentionLayer", nil, p)
 	}
 	return out, probs
@@ -77,7 +77,7 @@ func (s *Scope) CrossAttentionLayer(w *AttentionLayer, lang, visn, langMask, vis
 	e := C.lx_cross_attention_layer(s.cgrad(), cbool(train), &cw, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), &lo, &vo, pp)
 	runtime.KeepAlive(w)
 	langOut = s.done("CrossAttentionLayer", e, lo, lang, visn, langMask, visnMask)
-	if langOut.T == nil {
+	if langOut.IsNil() {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	visnOut = s.done("CrossAttentionLayer", nil, vo)
