@@ -212,6 +212,7 @@ func (s *Scope) done(op string, e C.lx_err, out C.lx_tensor, alive ...Tensor) Te
 		return Tensor{}
 	}
 	st := s.state()
+	live.Add(1)
 	c := &cell{p: unsafe.Pointer(out), owner: st}
 	st.owned = append(st.owned, c)
 	return Tensor{c: c, scope: s}

@@ -48,8 +48,16 @@ func (c *cell) free() {
 	}
 	if p := atomic.SwapPointer(&c.p, nil); p != nil {
 		C.lx_free(C.lx_tensor(p))
+		live.Add(-1)
 	}
 }
+
+// live counts the tensors binding holds (owned by scopes or kept), for leak checks.
+var live atomic.Int64
+
+// LiveTensors is the number of native tensors binding currently holds, in every scope and
+// kept: a test or a long-running service can watch it for leaks.
+func LiveTensors() int64 { return live.Load() }
 
 // live reports whether t refers to a tensor that has not been freed.
 func (t Tensor) live() bool { return t.c != nil && t.c.handle() != nil }
