@@ -4,6 +4,9 @@ import "github.com/lxmert-go/golxmert/binding"
 
 // LxmertForPreTraining is the backbone with the pretraining heads: masked LM (tied to the
 // word embeddings), cross-modality matching, masked object prediction and QA.
+//
+// Concurrency: as LxmertModel's (many forwards at once; Close, LoadStateDict, Resize*, Set*,
+// Train, Eval and ZeroGrad exclusive; ErrClosed after Close).
 type LxmertForPreTraining struct {
 	headModel
 	Cls            *LxmertPreTrainingHeads

@@ -5,6 +5,9 @@ import (
 )
 
 // LxmertForQuestionAnswering is the backbone with the visual answer head.
+//
+// Concurrency: as LxmertModel's (many forwards at once; Close, LoadStateDict, Resize*, Set*,
+// Train, Eval and ZeroGrad exclusive; ErrClosed after Close).
 type LxmertForQuestionAnswering struct {
 	headModel
 	AnswerHead *LxmertVisualAnswerHead
