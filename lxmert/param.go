@@ -7,11 +7,14 @@ import (
 )
 
 // Param is one named parameter. Modules hold *Param rather than tensors so that loading,
-// resizing and tying can swap the tensor in one place.
+// resizing and tying can swap the tensor in one place. Treat the fields as read-only: the
+// model's exclusive operations (LoadStateDict, Resize*, Set*) replace T and Shape, so read
+// them while none runs. T's tensor belongs to the model: binding.Free and scopes cannot free
+// it, and it dies with Close.
 type Param struct {
 	Name  string         // HF state-dict key
 	Shape []int64        // current shape
-	T     binding.Tensor // owned by the model's parameter scope
+	T     binding.Tensor // owned by the model's sealed parameter scope
 	kind  initKind
 }
 
