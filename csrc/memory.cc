@@ -4,9 +4,10 @@
 // buffers come from per-thread heaps; Go runs cgo calls on many OS threads, so those heaps
 // fragment and RSS creeps up over thousands of forwards. Setting M_MMAP_THRESHOLD fixed that
 // but changed malloc for the whole host process, and paid page faults on every fresh mapping.
-// Instead, this allocator gives every tensor buffer of 128 KiB or more its own mapping and,
-// when the tensor dies, keeps the mapping in a bounded cache for the next buffer of the same
-// size (forwards repeat their shapes), returning the oldest ones to the OS beyond the cap.
+// Instead, this allocator gives every tensor buffer of 128 KiB or more its own mapping, sized
+// to one of four classes per power of two, and when the tensor dies keeps the mapping in a
+// bounded cache for the next buffer of the same class (forwards repeat their shapes),
+// returning the oldest ones to the OS beyond the cap.
 // Smaller buffers use LibTorch's usual aligned malloc. binding installs it when it loads
 // unless LXMERT_TENSOR_ALLOCATOR=libtorch; LXMERT_TENSOR_CACHE_MB sets the cap (0: no cache).
 #include <c10/core/CPUAllocator.h>
@@ -95,6 +96,17 @@ void release(void *data) {
   }
 }
 
+// size_class rounds a mapping up to 2^k x {1, 1.25, 1.5, 1.75} (whole pages), so that tensors
+// of nearby sizes (another sequence length, another box count) reuse each other's cached
+// mappings. Pages of the rounded-up tail that are never written never become resident.
+size_t size_class(size_t n, size_t page) {
+  size_t top = 1;
+  while (top * 2 <= n) top *= 2;  // the highest power of two <= n
+  size_t step = top / 4 >= page ? top / 4 : page;
+  size_t c = (n + step - 1) / step * step;
+  return (c + page - 1) / page * page;
+}
+
 struct TensorAllocator final : c10::Allocator {
   c10::DataPtr allocate(size_t n) const override {
     c10::Device cpu(c10::DeviceType::CPU);
@@ -104,7 +116,7 @@ struct TensorAllocator final : c10::Allocator {
     void *base;
     size_t mapped = 0;
     if (n >= kMapMin) {
-      mapped = (n + kHeader + page - 1) / page * page;
+      mapped = size_class(n + kHeader, page);
       base = cache != nullptr ? cache->take(mapped) : nullptr;
       if (base == nullptr) {
         base = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
