@@ -1,13 +1,13 @@
 # One entry point for set-up, build and tests. Every target is idempotent and skips what is done.
 SHELL := /bin/bash
-APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ python3-torch python3-venv python3-numpy
+APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ pkg-config python3-torch python3-venv python3-numpy
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 STAMP := .stamp
 JOBS ?= 2
 
-.PHONY: setup apt venv gomod native build test bench demo demo-model fuzz loadtest clean
+.PHONY: setup apt venv gomod native build install test bench demo demo-model fuzz loadtest stress clean
 
 setup: apt venv gomod
 
@@ -39,8 +39,17 @@ native: gomod
 build: native
 	go build -o bin/lxmert ./cmd/lxmert
 
+# install: the native libraries, lx.h and a pkg-config file (lxmert.pc) into PREFIX, for Go
+# programs in other modules (go build -tags lxmert_installed; see README). Needs pkg-config.
+PREFIX ?= /usr/local
+install: native
+	cmake --install $(BUILD) --prefix $(PREFIX)
+	@if [ -w /etc/ld.so.cache ]; then ldconfig; fi
+
+# The concurrency tests run again under the race detector (it links with cgo here).
 test: setup build
 	go test -count=1 -timeout 45m ./...
+	go test -race -count=1 -run 'TestConcurrent' ./binding ./lxmert
 
 # demo: the main job. Builds what is missing (no Python needed), then answers sample
 # questions about fresh synthetic scenes with the embedded default model and prints its
@@ -69,12 +78,21 @@ demo-model: apt gomod build
 # fuzz: every reader's fuzz target for FUZZTIME each (none may panic, hang or over-allocate).
 FUZZTIME ?= 60s
 FUZZ_TARGETS := ./lxmert/weights:FuzzParseSafetensors ./lxmert/weights:FuzzReadTorchPickle \
-	./lxmert/weights:FuzzReadTorchZip ./lxmert/features:FuzzTSVLine ./lxmert:FuzzConfigJSON \
+	./lxmert/weights:FuzzReadTorchZip ./lxmert/weights:FuzzReadTorchLegacy \
+	./lxmert/features:FuzzTSVLine ./lxmert:FuzzConfigJSON \
 	./tokenizer:FuzzReadVocab ./tokenizer:FuzzTokenizerJSON ./tokenizer:FuzzEncode
 fuzz: build
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
 		go test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; done
+
+# stress: 10,000 eval forwards of the tiny model and 1,000 of the base model, each in one
+# process (RSS growth after warm-up must stay under 5%), and 8 goroutines x 200 forwards on
+# different inputs checked against their sequential results; each phase runs in a child
+# process so a crash is counted. The last line is one JSON object.
+stress: build
+	go build -o bin/stress ./internal/stress
+	bin/stress
 
 # bench: Go forwards and the HF eager baseline in one run (compare ratios: the machine is noisy).
 bench: setup build

@@ -28,6 +28,10 @@ func (w *AttentionLayer) required() []Tensor {
 	return []Tensor{w.QueryW, w.KeyW, w.ValueW, w.DenseW}
 }
 
+func (w *AttentionLayer) optional() []Tensor {
+	return []Tensor{w.QueryB, w.KeyB, w.ValueB, w.DenseB, w.NormW, w.NormB}
+}
+
 // ExtendMask turns a [batch, len] 1/0 mask into HF's additive [batch, 1, 1, len] float mask,
 // (1 - mask) * float32 min: a fully masked row gives a uniform softmax, not NaN.
 func (s *Scope) ExtendMask(mask Tensor) Tensor {
@@ -43,7 +47,11 @@ func (s *Scope) ExtendMask(mask Tensor) Tensor {
 // an optional extended mask over context. With wantProbs it also returns the attention
 // probabilities [batch, heads, len, ctx_len].
 func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, train, wantProbs bool) (out, probs Tensor) {
-	if !s.ok("AttentionLayer", append(w.required(), hidden, context)...) {
+	if w == nil {
+		s.Fail(&Error{Op: "AttentionLayer", Msg: "nil weights"})
+		return Tensor{}, Tensor{}
+	}
+	if !s.ok("AttentionLayer", append(w.required(), hidden, context)...) || !s.optOK("AttentionLayer", append(w.optional(), mask)...) {
 		return Tensor{}, Tensor{}
 	}
 	cw := w.c()
@@ -55,7 +63,7 @@ func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, 
 	e := C.lx_attention_layer(s.cgrad(), cbool(train), &cw, ptr(hidden), ptr(context), ptr(mask), &o, pp)
 	runtime.KeepAlive(w)
 	out = s.done("AttentionLayer", e, o, hidden, context, mask)
-	if out.T != nil && wantProbs {
+	if !out.IsNil() && wantProbs {
 		probs = s.done("AttentionLayer", nil, p)
 	}
 	return out, probs
@@ -65,7 +73,12 @@ func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, 
 // attends to vision under visnMask, then vision attends to language under langMask, with the
 // same weights. Only the language-side probabilities are returned, as HF does.
 func (s *Scope) CrossAttentionLayer(w *AttentionLayer, lang, visn, langMask, visnMask Tensor, train, wantProbs bool) (langOut, visnOut, langProbs Tensor) {
-	if !s.ok("CrossAttentionLayer", append(w.required(), lang, visn)...) {
+	if w == nil {
+		s.Fail(&Error{Op: "CrossAttentionLayer", Msg: "nil weights"})
+		return Tensor{}, Tensor{}, Tensor{}
+	}
+	if !s.ok("CrossAttentionLayer", append(w.required(), lang, visn)...) ||
+		!s.optOK("CrossAttentionLayer", append(w.optional(), langMask, visnMask)...) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cw := w.c()
@@ -77,7 +90,7 @@ func (s *Scope) CrossAttentionLayer(w *AttentionLayer, lang, visn, langMask, vis
 	e := C.lx_cross_attention_layer(s.cgrad(), cbool(train), &cw, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), &lo, &vo, pp)
 	runtime.KeepAlive(w)
 	langOut = s.done("CrossAttentionLayer", e, lo, lang, visn, langMask, visnMask)
-	if langOut.T == nil {
+	if langOut.IsNil() {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	visnOut = s.done("CrossAttentionLayer", nil, vo)

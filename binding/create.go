@@ -13,6 +13,9 @@ func (s *Scope) Full(dtype DType, value float64, shape ...int64) Tensor {
 	if !s.ok("Full") {
 		return Tensor{}
 	}
+	if _, ok := s.checkShape("Full", shape, dtype); !ok {
+		return Tensor{}
+	}
 	var out C.lx_tensor
 	e := C.lx_full((*C.int64_t)(unsafe.SliceData(shape)), C.int(len(shape)), C.int(dtype), C.double(value), &out)
 	runtime.KeepAlive(shape)
@@ -23,6 +26,9 @@ func (s *Scope) Full(dtype DType, value float64, shape ...int64) Tensor {
 // touched until written, so placeholders that will be replaced cost nothing).
 func (s *Scope) Empty(dtype DType, shape ...int64) Tensor {
 	if !s.ok("Empty") {
+		return Tensor{}
+	}
+	if _, ok := s.checkShape("Empty", shape, dtype); !ok {
 		return Tensor{}
 	}
 	var out C.lx_tensor

@@ -44,13 +44,9 @@ func (s *Scope) fromHost(op string, data unsafe.Pointer, n int, dtype DType, sha
 	if !s.ok(op) {
 		return Tensor{}
 	}
-	numel := int64(1)
-	for _, d := range shape {
-		if d < 0 {
-			s.Fail(&Error{Op: op, Msg: fmt.Sprintf("negative dimension in shape %v", shape)})
-			return Tensor{}
-		}
-		numel *= d
+	numel, ok := s.checkShape(op, shape, dtype)
+	if !ok {
+		return Tensor{}
 	}
 	if numel != int64(n) {
 		s.Fail(&Error{Op: op, Msg: fmt.Sprintf("shape %v holds %d elements, data has %d", shape, numel, n)})
@@ -108,7 +104,7 @@ func (s *Scope) copyTo(op string, t Tensor, dtype DType, dst unsafe.Pointer, nby
 
 // Shape returns the sizes of t, or an error for a nil or freed tensor.
 func Shape(t Tensor) ([]int64, error) {
-	if t.T == nil || *t.T == nil {
+	if !t.live() {
 		return nil, &Error{Op: "Shape", Msg: "nil or freed tensor"}
 	}
 	var dims [maxDims]C.int64_t
@@ -126,7 +122,7 @@ func Shape(t Tensor) ([]int64, error) {
 
 // TypeOf returns the scalar type of t.
 func TypeOf(t Tensor) (DType, error) {
-	if t.T == nil || *t.T == nil {
+	if !t.live() {
 		return 0, &Error{Op: "TypeOf", Msg: "nil or freed tensor"}
 	}
 	var d C.int
@@ -138,7 +134,7 @@ func TypeOf(t Tensor) (DType, error) {
 // RequiresGrad reports whether t takes part in an autograd graph (a leaf that requires
 // gradients or a result computed from one in a grad scope).
 func RequiresGrad(t Tensor) (bool, error) {
-	if t.T == nil || *t.T == nil {
+	if !t.live() {
 		return false, &Error{Op: "RequiresGrad", Msg: "nil or freed tensor"}
 	}
 	var f C.int

@@ -124,7 +124,7 @@ func (s *Scope) TopK(a Tensor, k int64, dim int) (values, indices Tensor) {
 	var v, i C.lx_tensor
 	e := C.lx_topk(ptr(a), C.int64_t(k), C.int(dim), &v, &i)
 	values = s.done("TopK", e, v, a)
-	if values.T == nil {
+	if values.IsNil() {
 		return Tensor{}, Tensor{}
 	}
 	return values, s.done("TopK", nil, i)

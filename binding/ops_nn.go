@@ -15,7 +15,7 @@ const (
 
 // Linear returns x·wᵀ + b; b may be a zero Tensor for no bias.
 func (s *Scope) Linear(x, w, b Tensor) Tensor {
-	if !s.ok("Linear", x, w) {
+	if !s.ok("Linear", x, w) || !s.optOK("Linear", b) {
 		return Tensor{}
 	}
 	var out C.lx_tensor
@@ -35,7 +35,7 @@ func (s *Scope) MatMul(a, b Tensor) Tensor {
 
 // LayerNorm normalises x over its last dimension, then scales by w and shifts by b.
 func (s *Scope) LayerNorm(x, w, b Tensor, eps float64) Tensor {
-	if !s.ok("LayerNorm", x) {
+	if !s.ok("LayerNorm", x) || !s.optOK("LayerNorm", w, b) {
 		return Tensor{}
 	}
 	var out C.lx_tensor

@@ -13,8 +13,40 @@ import (
 )
 
 // The package sets LibTorch's intra-op threads once, explicitly, when it loads: the count
-// is DefaultThreads(), never 0 (LibTorch aborts the process on 0).
-func init() { C.lx_set_num_threads(C.int(DefaultThreads())) }
+// is DefaultThreads(), never 0 (LibTorch aborts the process on 0). It also installs csrc's
+// tensor allocator (large buffers in their own mappings, reused through a bounded cache, so
+// memory stays flat over long runs), unless LXMERT_TENSOR_ALLOCATOR=libtorch; the host's
+// malloc is not changed.
+func init() {
+	C.lx_set_num_threads(C.int(DefaultThreads()))
+	if os.Getenv("LXMERT_TENSOR_ALLOCATOR") != "libtorch" &&
+		C.lx_use_tensor_allocator(C.int64_t(tensorCacheBytes())) == nil {
+		tensorAllocator = "lxmert"
+	}
+}
+
+var tensorAllocator = "libtorch"
+
+// defaultTensorCacheMB caps the mappings kept for reuse: above the transient tensors of a
+// base-model forward at batch 8, so that steady serving reuses them instead of faulting in
+// fresh pages, and small next to the model's own weights.
+const defaultTensorCacheMB = 512
+
+// tensorCacheBytes is LXMERT_TENSOR_CACHE_MB (a non-negative integer) or the default, in bytes.
+func tensorCacheBytes() int64 {
+	if n, err := strconv.Atoi(strings.TrimSpace(os.Getenv("LXMERT_TENSOR_CACHE_MB"))); err == nil && n >= 0 {
+		return int64(n) << 20
+	}
+	return defaultTensorCacheMB << 20
+}
+
+// TensorCacheBytes is how many bytes of freed tensor buffers the allocator keeps for reuse now
+// (at most LXMERT_TENSOR_CACHE_MB, default 512 MiB; 0 with LibTorch's allocator).
+func TensorCacheBytes() int64 { return int64(C.lx_tensor_cache_bytes()) }
+
+// TensorAllocator names the allocator LibTorch uses for tensor buffers: "lxmert" (csrc's,
+// the default) or "libtorch" (LXMERT_TENSOR_ALLOCATOR=libtorch).
+func TensorAllocator() string { return tensorAllocator }
 
 // DefaultThreads is the intra-op thread count used unless SetNumThreads says otherwise:
 // OMP_NUM_THREADS when it is a positive integer, else the number of CPUs this process may

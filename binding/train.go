@@ -36,7 +36,7 @@ func (s *Scope) GradOf(t Tensor) Tensor {
 
 // HasGrad reports whether t has an accumulated gradient.
 func HasGrad(t Tensor) (bool, error) {
-	if t.T == nil || *t.T == nil {
+	if !t.live() {
 		return false, &Error{Op: "HasGrad", Msg: "nil or freed tensor"}
 	}
 	var f C.int
@@ -49,10 +49,10 @@ func HasGrad(t Tensor) (bool, error) {
 func handles(op string, ts []Tensor) ([]C.lx_tensor, error) {
 	out := make([]C.lx_tensor, len(ts))
 	for i, t := range ts {
-		if t.T == nil || *t.T == nil {
+		if !t.live() {
 			return nil, &Error{Op: op, Msg: fmt.Sprintf("tensor %d is nil or freed", i)}
 		}
-		out[i] = C.lx_tensor(*t.T)
+		out[i] = ptr(t)
 	}
 	return out, nil
 }

@@ -22,7 +22,7 @@ func TestBackwardGradZero(t *testing.T) {
 	has, err := HasGrad(x)
 	require.NoError(t, err)
 	require.False(t, has)
-	require.Nil(t, s.GradOf(x).T)
+	require.True(t, s.GradOf(x).IsNil())
 	s.Backward(s.Sum(s.Mul(x, x)))
 	require.Equal(t, []float32{2, -4, 6}, s.Float32s(s.GradOf(x)))
 	s.Backward(s.Sum(s.Mul(x, x)))

@@ -5,15 +5,29 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "lx.h"
+
+// The message returned when even the error string cannot be allocated: a static string
+// (lx_free_str knows not to free it), so a failed malloc is still an error, never NULL
+// (which would read as success).
+extern "C" char lx_oom_message[];
 
 namespace lx {
 
 inline char *dup_str(const std::string &s) {
   char *p = static_cast<char *>(std::malloc(s.size() + 1));
-  if (p != nullptr) std::memcpy(p, s.c_str(), s.size() + 1);
+  if (p == nullptr) return lx_oom_message;
+  std::memcpy(p, s.c_str(), s.size() + 1);
+  return p;
+}
+
+// dup_out copies a result string; it throws when the copy cannot be made.
+inline char *dup_out(const std::string &s) {
+  char *p = dup_str(s);
+  if (p == lx_oom_message) throw std::bad_alloc();
   return p;
 }
 

@@ -24,6 +24,10 @@ void lx_set_num_threads(int n);
 int lx_get_num_threads(void);
 void lx_manual_seed(uint64_t seed);
 lx_err lx_runtime_info(char **out); /* malloc'd; libtorch version and parallel info */
+/* tensor buffers of 128 KiB or more get their own mapping, reused through a cache of at most
+ * cache_bytes (csrc/memory.cc); the host's malloc is untouched */
+lx_err lx_use_tensor_allocator(int64_t cache_bytes);
+int64_t lx_tensor_cache_bytes(void); /* bytes the cache holds now */
 
 /* creation and host copies; dtype codes are c10::ScalarType values (gotorch's Dtype constants) */
 lx_err lx_from_blob(const void *data, int dtype, const int64_t *shape, int ndim, lx_tensor *out);

@@ -1,12 +1,17 @@
 package lxmert
 
-import "github.com/lxmert-go/golxmert/binding"
+import (
+	"context"
 
-// run carries what every module's forward needs: the scope that owns the intermediates and
-// whether dropout is active.
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// run carries what every module's forward needs: the scope that owns the intermediates,
+// whether dropout is active, and the caller's context (nil: never cancelled).
 type run struct {
 	s     *binding.Scope
 	train bool
+	ctx   context.Context
 }
 
 // Linear is nn.Linear: keys NAME.weight [out, in] and NAME.bias [out].

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/lxmert-go/golxmert/internal/allocbound"
 )
 
 // FuzzConfigJSON: any config.json either fails to parse or validate with an error, or
@@ -15,24 +17,26 @@ func FuzzConfigJSON(f *testing.F) {
 	f.Add([]byte(`{"hidden_size": 8, "num_attention_heads": 2, "extra": [1, 2]}`))
 	f.Add([]byte(`{"hidden_act": "swish"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := DefaultConfig()
-		if err := json.Unmarshal(data, c); err != nil {
-			return
-		}
-		if err := c.Validate(); err != nil {
-			return
-		}
-		raw, err := json.Marshal(c)
-		if err != nil {
-			t.Fatalf("a valid config does not marshal: %v", err)
-		}
-		back := DefaultConfig()
-		if err := json.Unmarshal(raw, back); err != nil {
-			t.Fatalf("a saved config does not load: %v", err)
-		}
-		again, _ := json.Marshal(back)
-		if string(again) != string(raw) {
-			t.Fatalf("config changed in a round trip:\n%s\n%s", raw, again)
-		}
+		allocbound.Check(t, len(data), 256, func() {
+			c := DefaultConfig()
+			if err := json.Unmarshal(data, c); err != nil {
+				return
+			}
+			if err := c.Validate(); err != nil {
+				return
+			}
+			raw, err := json.Marshal(c)
+			if err != nil {
+				t.Fatalf("a valid config does not marshal: %v", err)
+			}
+			back := DefaultConfig()
+			if err := json.Unmarshal(raw, back); err != nil {
+				t.Fatalf("a saved config does not load: %v", err)
+			}
+			again, _ := json.Marshal(back)
+			if string(again) != string(raw) {
+				t.Fatalf("config changed in a round trip:\n%s\n%s", raw, again)
+			}
+		})
 	})
 }

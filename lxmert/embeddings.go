@@ -25,11 +25,11 @@ func newEmbeddings(p *params, name string, c *LxmertConfig) *LxmertEmbeddings {
 func (e *LxmertEmbeddings) forward(r run, ids, tokenTypes, inputsEmbeds binding.Tensor, batch, length int64) binding.Tensor {
 	s := r.s
 	words := inputsEmbeds
-	if ids.T != nil {
+	if !ids.IsNil() {
 		words = s.Embedding(e.WordEmbeddings.T, ids, 0)
 	}
 	pos := s.Embedding(e.PositionEmbeddings.T, s.Arange(length, binding.Int64), 0)
-	if tokenTypes.T == nil {
+	if tokenTypes.IsNil() {
 		tokenTypes = s.Zeros(binding.Int64, batch, length)
 	}
 	types := s.Embedding(e.TokenTypeEmbeddings.T, tokenTypes, 0)

@@ -68,6 +68,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	visn := e.VisnFC.forward(r, feats, pos)
 	var probs binding.Tensor
 	for _, l := range e.Layer {
+		r.check()
 		lang, probs = l.forward(r, lang, langMask, wantProbs)
 		st.langHidden = append(st.langHidden, lang)
 		if wantProbs {
@@ -75,6 +76,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 		}
 	}
 	for _, l := range e.RLayers {
+		r.check()
 		visn, probs = l.forward(r, visn, visnMask, wantProbs)
 		st.visnHidden = append(st.visnHidden, visn)
 		if wantProbs {
@@ -82,6 +84,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 		}
 	}
 	for _, x := range e.XLayers {
+		r.check()
 		lang, visn, probs = x.forward(r, lang, langMask, visn, visnMask, wantProbs)
 		st.langHidden = append(st.langHidden, lang)
 		st.visnHidden = append(st.visnHidden, visn)
@@ -89,6 +92,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 			st.crossAttn = append(st.crossAttn, probs)
 		}
 	}
+	r.check()
 	st.lang, st.visn = lang, visn
 	return st
 }

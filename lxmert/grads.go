@@ -10,25 +10,33 @@ import (
 // Parameters returns the model's parameters in HF's order (named_parameters: a tied weight
 // appears once, under its owner's name). Training reads and updates them in place; callers
 // must not replace their tensors.
-func (m *LxmertModel) Parameters() []*Param { return m.params.list() }
+func (m *LxmertModel) Parameters() []*Param { return m.store().list() }
 
 // Parameters returns the model's parameters in HF's order (see LxmertModel.Parameters).
 func (h *headModel) Parameters() []*Param { return h.params.list() }
 
 // Grads copies every accumulated gradient to host float32 tensors keyed by parameter name
 // (parameters without a gradient are left out, as HF's p.grad is None).
-func (m *LxmertModel) Grads() (*weights.StateDict, error) { return m.params.grads() }
+func (m *LxmertModel) Grads() (*weights.StateDict, error) { return m.store().grads() }
 
 // Grads copies every accumulated gradient to host memory (see LxmertModel.Grads).
 func (h *headModel) Grads() (*weights.StateDict, error) { return h.params.grads() }
 
 // ZeroGrad drops every parameter's gradient (torch's zero_grad(set_to_none=True)).
-func (m *LxmertModel) ZeroGrad() error { return m.params.zeroGrad() }
+func (m *LxmertModel) ZeroGrad() error { return m.store().zeroGrad() }
 
 // ZeroGrad drops every parameter's gradient.
 func (h *headModel) ZeroGrad() error { return h.params.zeroGrad() }
 
-func (p *params) list() []*Param { return append([]*Param(nil), p.order...) }
+// list returns the parameters (nil for a closed or unbuilt model).
+func (p *params) list() []*Param {
+	unlock, err := p.shared()
+	if err != nil {
+		return nil
+	}
+	defer unlock()
+	return append([]*Param(nil), p.order...)
+}
 
 func (p *params) tensors() []binding.Tensor {
 	ts := make([]binding.Tensor, len(p.order))
@@ -39,6 +47,11 @@ func (p *params) tensors() []binding.Tensor {
 }
 
 func (p *params) zeroGrad() error {
+	unlock, err := p.exclusive()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := binding.ZeroGrad(p.tensors()...); err != nil {
 		return fmt.Errorf("lxmert zero_grad: %w", err)
 	}
@@ -46,12 +59,17 @@ func (p *params) zeroGrad() error {
 }
 
 func (p *params) grads() (*weights.StateDict, error) {
+	unlock, err := p.shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	sd := weights.NewStateDict()
 	s := binding.NewScope()
 	defer s.Close()
 	for _, prm := range p.order {
 		g := s.GradOf(prm.T)
-		if g.T == nil {
+		if g.IsNil() {
 			continue
 		}
 		v := s.Float32s(g)

@@ -1,6 +1,7 @@
 package lxmert
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/lxmert-go/golxmert/binding"
@@ -19,11 +20,27 @@ type Inputs struct {
 	VisualAttentionMask binding.Tensor // [batch, boxes]
 }
 
-// Options select extra outputs. The zero value is valid; a field that is false falls back to
-// the config's output_attentions / output_hidden_states, as HF's None does.
+// Options select extra outputs and bound a forward. The zero value is valid: a field that is
+// false falls back to the config's output_attentions / output_hidden_states, as HF's None
+// does, unless IgnoreConfigOutputs makes the two fields final (HF's explicit False).
 type Options struct {
 	OutputAttentions   bool
 	OutputHiddenStates bool
+	// IgnoreConfigOutputs makes OutputAttentions and OutputHiddenStates the final word:
+	// false then turns an output off even when config.json says output_attentions: true.
+	IgnoreConfigOutputs bool
+	// Context, when not nil, is checked between layers: once it is cancelled or past its
+	// deadline the forward stops at the next layer boundary and returns Context.Err().
+	Context context.Context
+}
+
+// attentions and hiddenStates resolve the options against the config.
+func (o Options) attentions(c *LxmertConfig) bool {
+	return o.OutputAttentions || (!o.IgnoreConfigOutputs && c.OutputAttentions)
+}
+
+func (o Options) hiddenStates(c *LxmertConfig) bool {
+	return o.OutputHiddenStates || (!o.IgnoreConfigOutputs && c.OutputHiddenStates)
 }
 
 // InputError reports an input tensor whose shape, type or values do not fit the model.
@@ -34,7 +51,7 @@ type InputError struct {
 
 func (e *InputError) Error() string { return "lxmert input " + e.Tensor + ": " + e.Msg }
 
-func present(t binding.Tensor) bool { return t.T != nil }
+func present(t binding.Tensor) bool { return !t.IsNil() }
 
 // checkShape verifies rank, known sizes (-1 = any) and dtype of one input tensor.
 func checkShape(name string, t binding.Tensor, want []int64, dtypes ...binding.DType) error {

@@ -3,10 +3,11 @@ package lxmert
 import "github.com/lxmert-go/golxmert/lxmert/weights"
 
 // StateDict returns the parameters as host float32 tensors under HF's keys.
-func (m *LxmertModel) StateDict() (*weights.StateDict, error) { return m.params.stateDict() }
+func (m *LxmertModel) StateDict() (*weights.StateDict, error) { return m.store().stateDict() }
 
-// LoadStateDict loads parameters strictly (every key, every shape).
-func (m *LxmertModel) LoadStateDict(sd *weights.StateDict) error { return m.params.load(sd) }
+// LoadStateDict loads parameters strictly (every key, shape and dtype) and atomically: on
+// failure the model is unchanged.
+func (m *LxmertModel) LoadStateDict(sd *weights.StateDict) error { return m.store().load(sd) }
 
 // SavePretrained writes config.json and model.safetensors into dir.
 func (m *LxmertModel) SavePretrained(dir string) error {
@@ -15,10 +16,10 @@ func (m *LxmertModel) SavePretrained(dir string) error {
 
 // StateDict returns the parameters as host float32 tensors under HF's keys (the tied
 // cls.predictions.decoder.weight left out, as save_pretrained does).
-func (m *LxmertForPreTraining) StateDict() (*weights.StateDict, error) { return m.params.stateDict() }
+func (m *LxmertForPreTraining) StateDict() (*weights.StateDict, error) { return m.store().stateDict() }
 
 // LoadStateDict loads parameters strictly; the tied decoder weight may be absent.
-func (m *LxmertForPreTraining) LoadStateDict(sd *weights.StateDict) error { return m.params.load(sd) }
+func (m *LxmertForPreTraining) LoadStateDict(sd *weights.StateDict) error { return m.store().load(sd) }
 
 // SavePretrained writes config.json and model.safetensors into dir.
 func (m *LxmertForPreTraining) SavePretrained(dir string) error {
@@ -27,12 +28,13 @@ func (m *LxmertForPreTraining) SavePretrained(dir string) error {
 
 // StateDict returns the parameters as host float32 tensors under HF's keys.
 func (m *LxmertForQuestionAnswering) StateDict() (*weights.StateDict, error) {
-	return m.params.stateDict()
+	return m.store().stateDict()
 }
 
-// LoadStateDict loads parameters strictly (every key, every shape).
+// LoadStateDict loads parameters strictly (every key, shape and dtype) and atomically: on
+// failure the model is unchanged.
 func (m *LxmertForQuestionAnswering) LoadStateDict(sd *weights.StateDict) error {
-	return m.params.load(sd)
+	return m.store().load(sd)
 }
 
 // SavePretrained writes config.json and model.safetensors into dir.

@@ -7,11 +7,14 @@ import (
 )
 
 // Param is one named parameter. Modules hold *Param rather than tensors so that loading,
-// resizing and tying can swap the tensor in one place.
+// resizing and tying can swap the tensor in one place. Treat the fields as read-only: the
+// model's exclusive operations (LoadStateDict, Resize*, Set*) replace T and Shape, so read
+// them while none runs. T's tensor belongs to the model: binding.Free and scopes cannot free
+// it, and it dies with Close.
 type Param struct {
 	Name  string         // HF state-dict key
 	Shape []int64        // current shape
-	T     binding.Tensor // owned by the model's parameter scope
+	T     binding.Tensor // owned by the model's sealed parameter scope
 	kind  initKind
 }
 
@@ -32,6 +35,7 @@ const (
 
 // params creates and owns a model's parameters in registration order (HF's module order).
 type params struct {
+	g      guard
 	scope  *binding.Scope
 	order  []*Param
 	byName map[string]*Param
@@ -43,7 +47,9 @@ type params struct {
 }
 
 func newParams(std float64, placeholders bool) *params {
-	return &params{scope: binding.NewScope(), byName: map[string]*Param{}, tied: map[string]string{}, std: std, placeholders: placeholders}
+	s := binding.NewScope()
+	s.Seal() // parameters are freed by the model alone, never through binding.Free
+	return &params{scope: s, byName: map[string]*Param{}, tied: map[string]string{}, std: std, placeholders: placeholders}
 }
 
 // add creates a float32 parameter initialised as HF's _init_weights does.
@@ -62,17 +68,20 @@ func (p *params) add(name string, kind initKind, shape ...int64) *Param {
 	return prm
 }
 
-func (p *params) init(t binding.Tensor, kind initKind) {
+func (p *params) init(t binding.Tensor, kind initKind) { initTensor(p.scope, t, kind, p.std) }
+
+// initTensor fills t in s as HF's _init_weights does for kind.
+func initTensor(s *binding.Scope, t binding.Tensor, kind initKind, std float64) {
 	switch kind {
 	case initNormal:
-		p.scope.NormalInit(t, 0, p.std)
+		s.NormalInit(t, 0, std)
 	case initOnes:
-		p.scope.FillInit(t, 1)
+		s.FillInit(t, 1)
 	case initEmbedding:
-		p.scope.NormalInit(t, 0, p.std)
-		row := p.scope.Select(t, 0, 0)
-		p.scope.FillInit(row, 0)
-		p.scope.Free(row)
+		s.NormalInit(t, 0, std)
+		row := s.Select(t, 0, 0)
+		s.FillInit(row, 0)
+		s.Free(row)
 	}
 }
 
@@ -80,21 +89,6 @@ func (p *params) init(t binding.Tensor, kind initKind) {
 func (p *params) tie(alias string, owner *Param) *Param {
 	p.tied[alias] = owner.Name
 	return owner
-}
-
-// replace swaps a parameter's tensor for t (same name, possibly a new shape) and frees the old.
-func (p *params) replace(prm *Param, t binding.Tensor, shape []int64) {
-	old := prm.T
-	p.scope.SetRequiresGrad(t, true)
-	prm.T, prm.Shape = t, shape
-	p.scope.Free(old)
-}
-
-// take moves t out of the scope that made it into the store and makes it prm's tensor.
-func (p *params) take(from *binding.Scope, prm *Param, t binding.Tensor, shape []int64) {
-	from.Keep(t)
-	p.scope.Adopt(t)
-	p.replace(prm, t, shape)
 }
 
 // err reports the first failure while creating or changing parameters.
@@ -105,9 +99,14 @@ func (p *params) err() error {
 	return nil
 }
 
-// close frees the parameters; a nil store (a zero-value model) has nothing to free.
+// close frees the parameters once running forwards are done; a nil store (a zero-value
+// model) has nothing to free, and a second close does nothing.
 func (p *params) close() {
-	if p != nil && p.scope != nil {
-		p.scope.Close()
+	unlock, err := p.exclusive()
+	if err != nil {
+		return
 	}
+	defer unlock()
+	p.g.closed = true
+	p.scope.Close()
 }

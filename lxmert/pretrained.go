@@ -129,11 +129,16 @@ func savePretrained(dir string, c *LxmertConfig, arch string, p *params) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("lxmert save: %w", err)
 	}
-	sd, err := p.stateDict()
+	unlock, err := p.shared()
 	if err != nil {
 		return err
 	}
-	cc := *c
+	sd, err := p.stateDictLocked()
+	cc := *c // read under the lock: a resize changes the config
+	unlock()
+	if err != nil {
+		return err
+	}
 	cc.Architectures = []string{arch}
 	return errors.Join(
 		weights.WriteSafetensors(filepath.Join(dir, "model.safetensors"), sd, map[string]string{"format": "pt"}),

@@ -1,13 +1,12 @@
 package lxmert
 
-import (
-	"fmt"
-
-	"github.com/lxmert-go/golxmert/binding"
-)
+import "github.com/lxmert-go/golxmert/binding"
 
 // LxmertForPreTraining is the backbone with the pretraining heads: masked LM (tied to the
 // word embeddings), cross-modality matching, masked object prediction and QA.
+//
+// Concurrency: as LxmertModel's (many forwards at once; Close, LoadStateDict, Resize*, Set*,
+// Train, Eval and ZeroGrad exclusive; ErrClosed after Close).
 type LxmertForPreTraining struct {
 	headModel
 	Cls            *LxmertPreTrainingHeads
@@ -60,8 +59,13 @@ func newLxmertForPreTraining(c *LxmertConfig, placeholders bool) (*LxmertForPreT
 
 // Forward runs the model and the losses of the labels given (labels may be nil).
 func (m *LxmertForPreTraining) Forward(in Inputs, labels *PreTrainingLabels, opts Options) (*LxmertForPreTrainingOutput, error) {
-	return forwardOwned(m.Lxmert.training, func(s *binding.Scope) (*LxmertForPreTrainingOutput, error) {
-		return m.ForwardScope(s, in, labels, opts)
+	unlock, err := m.store().shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return forwardOwned(m.params.g.training, func(s *binding.Scope) (*LxmertForPreTrainingOutput, error) {
+		return m.forward(m.params.run(s, opts), in, labels, opts)
 	})
 }
 
@@ -70,11 +74,21 @@ func (m *LxmertForPreTraining) ForwardScope(s *binding.Scope, in Inputs, labels 
 	if s == nil {
 		return nil, errNilScope
 	}
-	r := run{s: s, train: m.Lxmert.training}
+	unlock, err := m.store().shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return m.forward(m.params.run(s, opts), in, labels, opts)
+}
+
+func (m *LxmertForPreTraining) forward(r run, in Inputs, labels *PreTrainingLabels, opts Options) (*LxmertForPreTrainingOutput, error) {
+	s := r.s
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
 		return nil, err
 	}
+	r.check()
 	out := &LxmertForPreTrainingOutput{
 		PredictionLogits:       m.Cls.Predictions.forward(r, base.LanguageOutput),
 		CrossRelationshipScore: m.Cls.SeqRelationship.forward(r, base.PooledOutput),
@@ -97,7 +111,7 @@ func (m *LxmertForPreTraining) ForwardScope(s *binding.Scope, in Inputs, labels 
 		}
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("lxmert pretraining forward: %w", err)
+		return nil, forwardError("lxmert pretraining forward", err)
 	}
 	return out, nil
 }

@@ -1,12 +1,13 @@
 package lxmert
 
 import (
-	"fmt"
-
 	"github.com/lxmert-go/golxmert/binding"
 )
 
 // LxmertForQuestionAnswering is the backbone with the visual answer head.
+//
+// Concurrency: as LxmertModel's (many forwards at once; Close, LoadStateDict, Resize*, Set*,
+// Train, Eval and ZeroGrad exclusive; ErrClosed after Close).
 type LxmertForQuestionAnswering struct {
 	headModel
 	AnswerHead *LxmertVisualAnswerHead
@@ -32,8 +33,13 @@ func newLxmertForQuestionAnswering(c *LxmertConfig, placeholders bool) (*LxmertF
 
 // Forward scores every answer; with labels ([batch] answer ids) it adds the cross-entropy loss.
 func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
-	return forwardOwned(m.Lxmert.training, func(s *binding.Scope) (*LxmertForQuestionAnsweringOutput, error) {
-		return m.ForwardScope(s, in, labels, opts)
+	unlock, err := m.store().shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return forwardOwned(m.params.g.training, func(s *binding.Scope) (*LxmertForQuestionAnsweringOutput, error) {
+		return m.forward(m.params.run(s, opts), in, labels, opts)
 	})
 }
 
@@ -42,11 +48,21 @@ func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, l
 	if s == nil {
 		return nil, errNilScope
 	}
-	r := run{s: s, train: m.Lxmert.training}
+	unlock, err := m.store().shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return m.forward(m.params.run(s, opts), in, labels, opts)
+}
+
+func (m *LxmertForQuestionAnswering) forward(r run, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+	s := r.s
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
 		return nil, err
 	}
+	r.check()
 	out := &LxmertForQuestionAnsweringOutput{
 		QuestionAnsweringScore: m.AnswerHead.forward(r, base.PooledOutput),
 		LanguageHiddenStates:   base.LanguageHiddenStates,
@@ -59,7 +75,7 @@ func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, l
 		out.Loss = ce(r, out.QuestionAnsweringScore, labels, int64(m.Config.NumQALabels), binding.ReduceMean)
 	}
 	if err := s.Err(); err != nil {
-		return nil, fmt.Errorf("lxmert question answering forward: %w", err)
+		return nil, forwardError("lxmert question answering forward", err)
 	}
 	return out, nil
 }

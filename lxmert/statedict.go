@@ -18,6 +18,15 @@ var hostTypes = map[weights.DType]binding.DType{
 // stateDict copies every parameter to host memory as float32, in HF's order, leaving out tied
 // aliases as save_pretrained does.
 func (p *params) stateDict() (*weights.StateDict, error) {
+	unlock, err := p.shared()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return p.stateDictLocked()
+}
+
+func (p *params) stateDictLocked() (*weights.StateDict, error) {
 	sd := weights.NewStateDict()
 	s := binding.NewScope()
 	defer s.Close()
@@ -37,8 +46,18 @@ func (p *params) stateDict() (*weights.StateDict, error) {
 
 // load replaces every parameter with the checkpoint's tensor of the same name. It is strict:
 // one error lists every missing, unexpected and wrongly shaped tensor; only tied aliases may
-// be absent (and are ignored when present, since they are the embeddings' own tensor).
+// be absent (and are ignored when present, since they are the embeddings' own tensor). It is
+// atomic: names, shapes, dtypes and byte counts are all checked and every new tensor is built
+// before the first parameter changes, so a failed load leaves the model as it was.
 func (p *params) load(sd *weights.StateDict) error {
+	unlock, err := p.exclusive()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if sd == nil {
+		return fmt.Errorf("lxmert load: nil state dict")
+	}
 	sd = adaptPrefix(sd, p)
 	expected := map[string][]int64{}
 	for _, prm := range p.order {
@@ -52,24 +71,43 @@ func (p *params) load(sd *weights.StateDict) error {
 	if err := weights.CheckKeys(sd, expected, optional); err != nil {
 		return err
 	}
-	s := binding.NewScope()
-	defer s.Close()
+	if err := checkDTypes(sd, p.order); err != nil {
+		return err
+	}
+	st := p.newStage()
+	defer st.close()
 	for _, prm := range p.order {
 		src, _ := sd.Get(prm.Name)
-		dt, ok := hostTypes[src.DType]
-		if !ok {
-			return fmt.Errorf("lxmert load: %s: dtype %v is not a floating type", prm.Name, src.DType)
-		}
-		t := s.FromBytes(src.Data, dt, src.Shape...)
+		dt := hostTypes[src.DType]
+		t := st.s.FromBytes(src.Data, dt, src.Shape...)
 		if dt != binding.Float32 {
-			t = s.ToDType(t, binding.Float32)
+			t = st.s.ToDType(t, binding.Float32)
 		}
-		if err := s.Err(); err != nil {
-			return fmt.Errorf("lxmert load: %s: %w", prm.Name, err)
+		st.put(prm, t, prm.Shape)
+		if err := st.s.Err(); err != nil {
+			return fmt.Errorf("lxmert load: %s: %w (the model is unchanged)", prm.Name, err)
 		}
-		p.take(s, prm, t, prm.Shape)
 	}
-	return p.err()
+	st.commit()
+	return nil
+}
+
+// checkDTypes lists every tensor that is not floating point or whose bytes do not match its
+// shape, in one error.
+func checkDTypes(sd *weights.StateDict, order []*Param) error {
+	var bad []string
+	for _, prm := range order {
+		src, _ := sd.Get(prm.Name)
+		if _, ok := hostTypes[src.DType]; !ok {
+			bad = append(bad, fmt.Sprintf("%s: dtype %v is not a floating type", prm.Name, src.DType))
+		} else if err := src.Validate(); err != nil {
+			bad = append(bad, err.Error())
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("lxmert load: %d tensors cannot be loaded:\n  %s", len(bad), strings.Join(bad, "\n  "))
 }
 
 // adaptPrefix follows HF's base_model_prefix rule: a head model loads a bare LxmertModel

@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"bytes"
 	"testing"
+
+	"github.com/lxmert-go/golxmert/internal/allocbound"
 )
 
 // FuzzReadVocab: any bytes either fail with an error or give a vocabulary whose every token
@@ -13,15 +15,17 @@ func FuzzReadVocab(f *testing.F) {
 	f.Add([]byte("a\na\n"))
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := ReadVocab(bytes.NewReader(data), "fuzz")
-		if err != nil {
-			return
-		}
-		for id, tok := range v.Tokens() {
-			if got, ok := v.ID(tok); !ok || got != id {
-				t.Fatalf("token %q at id %d maps to %d, %v", tok, id, got, ok)
+		allocbound.Check(t, len(data), 256, func() {
+			v, err := ReadVocab(bytes.NewReader(data), "fuzz")
+			if err != nil {
+				return
 			}
-		}
+			for id, tok := range v.Tokens() {
+				if got, ok := v.ID(tok); !ok || got != id {
+					t.Fatalf("token %q at id %d maps to %d, %v", tok, id, got, ok)
+				}
+			}
+		})
 	})
 }
 
@@ -37,16 +41,18 @@ func FuzzTokenizerJSON(f *testing.F) {
 		`"normalizer":{"type":"BertNormalizer","clean_text":true},"pre_tokenizer":{"type":"BertPreTokenizer"}}`))
 	f.Add([]byte(`{}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		o, err := parseTokenizerJSON(data)
-		if err != nil {
-			return
-		}
-		tok, err := NewFast(o)
-		if err != nil {
-			return
-		}
-		if _, err := tok.Encode("What color is the cat?"); err != nil {
-			return
-		}
+		allocbound.Check(t, len(data), 1024, func() {
+			o, err := parseTokenizerJSON(data)
+			if err != nil {
+				return
+			}
+			tok, err := NewFast(o)
+			if err != nil {
+				return
+			}
+			if _, err := tok.Encode("What color is the cat?"); err != nil {
+				return
+			}
+		})
 	})
 }

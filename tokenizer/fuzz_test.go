@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"reflect"
 	"testing"
+
+	"github.com/lxmert-go/golxmert/internal/allocbound"
 	"unicode/utf8"
 )
 
@@ -22,44 +24,46 @@ func FuzzEncode(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text, pair string, knobs uint8) {
-		o := EncodeOptions{
-			Truncation:        Truncation(knobs % 4),
-			Padding:           Padding(knobs / 4 % 3),
-			PadLeft:           knobs&0x10 != 0,
-			MaxLength:         int(knobs%29) + 1,
-			Stride:            int(knobs % 3),
-			ReturnOverflowing: knobs&0x20 != 0,
-		}
-		in := Input{Text: text, Pair: pair, IsPair: knobs&0x40 != 0}
-		for _, tk := range []Tokenizer{slow, fast} {
-			_ = tk.Tokenize(text)
-			for _, opts := range []EncodeOptions{{}, o} {
-				e, err := tk.EncodeWith(in, opts)
-				if err != nil {
-					continue // refusals (too short to truncate, stride too large) are errors, not panics
-				}
-				for _, row := range e.Rows() {
-					checkRow(t, row, in, tk.VocabSize())
-					_ = tk.Decode(row.IDs, DecodeOptions{SkipSpecialTokens: knobs&1 == 0})
-				}
+		allocbound.Check(t, len(text)+len(pair), 4096, func() {
+			o := EncodeOptions{
+				Truncation:        Truncation(knobs % 4),
+				Padding:           Padding(knobs / 4 % 3),
+				PadLeft:           knobs&0x10 != 0,
+				MaxLength:         int(knobs%29) + 1,
+				Stride:            int(knobs % 3),
+				ReturnOverflowing: knobs&0x20 != 0,
 			}
-			if knobs&0x80 != 0 && in.Pair != "" { // the parallel batch path agrees with single encodes
-				batch := make([]Input, 9)
-				for i := range batch {
-					batch[i] = in
+			in := Input{Text: text, Pair: pair, IsPair: knobs&0x40 != 0}
+			for _, tk := range []Tokenizer{slow, fast} {
+				_ = tk.Tokenize(text)
+				for _, opts := range []EncodeOptions{{}, o} {
+					e, err := tk.EncodeWith(in, opts)
+					if err != nil {
+						continue // refusals (too short to truncate, stride too large) are errors, not panics
+					}
+					for _, row := range e.Rows() {
+						checkRow(t, row, in, tk.VocabSize())
+						_ = tk.Decode(row.IDs, DecodeOptions{SkipSpecialTokens: knobs&1 == 0})
+					}
 				}
-				es, err := tk.EncodeBatch(batch, EncodeOptions{})
-				one, err1 := tk.EncodeWith(in, EncodeOptions{})
-				if (err == nil) != (err1 == nil) {
-					t.Fatalf("batch error %v, single error %v", err, err1)
-				}
-				for _, e := range es {
-					if !reflect.DeepEqual(e, one) {
-						t.Fatalf("batch encoding differs from single: %v vs %v", e.IDs, one.IDs)
+				if knobs&0x80 != 0 && in.Pair != "" { // the parallel batch path agrees with single encodes
+					batch := make([]Input, 9)
+					for i := range batch {
+						batch[i] = in
+					}
+					es, err := tk.EncodeBatch(batch, EncodeOptions{})
+					one, err1 := tk.EncodeWith(in, EncodeOptions{})
+					if (err == nil) != (err1 == nil) {
+						t.Fatalf("batch error %v, single error %v", err, err1)
+					}
+					for _, e := range es {
+						if !reflect.DeepEqual(e, one) {
+							t.Fatalf("batch encoding differs from single: %v vs %v", e.IDs, one.IDs)
+						}
 					}
 				}
 			}
-		}
+		})
 	})
 }
 

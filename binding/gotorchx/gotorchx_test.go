@@ -19,5 +19,8 @@ func TestRoundTrip(t *testing.T) {
 	back := FromGotorch(sum)
 	require.Equal(t, []float32{2, 4, 6, 8}, s.Float32s(back))
 	require.NoError(t, s.Err())
-	require.Same(t, a.T, g.T, "the same handle, not a copy")
+	require.Same(t, ToGotorch(a).T, g.T, "the same handle, not a copy")
+	require.Same(t, sum.T, ToGotorch(back).T, "a borrowed handle reads gotorch's cell")
+	binding.Free(back) // borrowed: left to gotorch
+	require.Equal(t, []float32{2, 4, 6, 8}, s.Float32s(back))
 }

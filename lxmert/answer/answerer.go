@@ -5,6 +5,7 @@ package answer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -87,6 +88,8 @@ func New(m *lxmert.LxmertForQuestionAnswering, labels *vqa.Labels, tok *tokenize
 		enc: &vqa.Encoder{Tok: tok, MaxLength: o.MaxLength, FeatDim: m.Config.VisualFeatDim}}, nil
 }
 
+var errNotBuilt = errors.New("answer: the Answerer was never built (use Load or New)")
+
 // Close frees the model. Safe to call twice, or on a zero Answerer.
 func (a *Answerer) Close() {
 	if a != nil && a.Model != nil {
@@ -121,6 +124,12 @@ func (a *Answerer) AskBatch(ctx context.Context, images []*features.Image, quest
 // forward returns the softmax probabilities [batch × labels] and, when asked, the last cross
 // layer's attention [batch, heads, len, boxes] with the batch's shape.
 func (a *Answerer) forward(ctx context.Context, images []*features.Image, questions []string, attn bool) ([]float32, *attention, error) {
+	if a == nil || a.Model == nil || a.enc == nil {
+		return nil, nil, errNotBuilt
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -134,7 +143,7 @@ func (a *Answerer) forward(ctx context.Context, images []*features.Image, questi
 	if err != nil {
 		return nil, nil, err
 	}
-	out, err := a.Model.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{OutputAttentions: attn})
+	out, err := a.Model.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{OutputAttentions: attn, IgnoreConfigOutputs: true, Context: ctx})
 	if err != nil {
 		return nil, nil, fmt.Errorf("answer: %w", err)
 	}

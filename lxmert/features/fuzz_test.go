@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/rand"
 	"testing"
+
+	"github.com/lxmert-go/golxmert/internal/allocbound"
 )
 
 // FuzzTSVLine feeds arbitrary lines to the decoder: it must never panic, and what it
@@ -17,23 +19,25 @@ func FuzzTSVLine(f *testing.F) {
 	f.Add(buf.Bytes())
 	f.Add([]byte("a\t1\t1\t\t\t\t\t1\t\t\n"))
 	f.Fuzz(func(t *testing.T, line []byte) {
-		img, _, err := decodeTSVLine(line, nil)
-		if err != nil {
-			return
-		}
-		if err := img.Validate(); err != nil {
-			t.Fatalf("decoded image is inconsistent: %v", err)
-		}
-		var out bytes.Buffer
-		if err := WriteTSV(&out, img); err != nil {
-			t.Fatalf("WriteTSV refused a decoded image: %v", err)
-		}
-		again, _, err := decodeTSVLine(out.Bytes(), nil)
-		if err != nil {
-			t.Fatalf("re-decoding WriteTSV's line: %v", err)
-		}
-		if again.NumBoxes != img.NumBoxes || again.FeatDim != img.FeatDim || !bytes.Equal(f32Bytes(again.Features...), f32Bytes(img.Features...)) {
-			t.Fatalf("round trip changed the image")
-		}
+		allocbound.Check(t, len(line), 16, func() {
+			img, _, err := decodeTSVLine(line, nil)
+			if err != nil {
+				return
+			}
+			if err := img.Validate(); err != nil {
+				t.Fatalf("decoded image is inconsistent: %v", err)
+			}
+			var out bytes.Buffer
+			if err := WriteTSV(&out, img); err != nil {
+				t.Fatalf("WriteTSV refused a decoded image: %v", err)
+			}
+			again, _, err := decodeTSVLine(out.Bytes(), nil)
+			if err != nil {
+				t.Fatalf("re-decoding WriteTSV's line: %v", err)
+			}
+			if again.NumBoxes != img.NumBoxes || again.FeatDim != img.FeatDim || !bytes.Equal(f32Bytes(again.Features...), f32Bytes(img.Features...)) {
+				t.Fatalf("round trip changed the image")
+			}
+		})
 	})
 }

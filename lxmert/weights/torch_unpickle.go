@@ -103,6 +103,7 @@ func allTensors(entries []types.DictEntry) bool {
 // last value, as Python does.
 func buildStateDict(entries []types.DictEntry) (*StateDict, error) {
 	sd := NewStateDict()
+	budget := gatherBudget(entries)
 	var bad []string
 	for _, e := range entries {
 		name, ok := e.Key.(string)
@@ -114,7 +115,7 @@ func buildStateDict(entries []types.DictEntry) (*StateDict, error) {
 			bad = append(bad, fmt.Sprintf("%q (%T)", name, e.Value))
 			continue
 		}
-		t, err := materialize(name, pt)
+		t, err := materialize(name, pt, &budget)
 		if err != nil {
 			return nil, err
 		}
@@ -125,4 +126,20 @@ func buildStateDict(entries []types.DictEntry) (*StateDict, error) {
 		return nil, fmt.Errorf("entries that are not tensors: %v (expected a state dict, or one under \"state_dict\" or \"model\")", bad)
 	}
 	return sd, nil
+}
+
+// gatherBudget bounds the bytes all non-contiguous views together may be copied into: twice
+// the bytes of the storages they view, plus maxExpandedBytes. Real checkpoints stay far
+// below it (a transposed weight copies its storage once); without it, thousands of pickled
+// views of one storage could claim memory a thousand times the file's size.
+func gatherBudget(entries []types.DictEntry) int64 {
+	budget := int64(maxExpandedBytes)
+	seen := map[*storageRef]bool{}
+	for _, e := range entries {
+		if pt, ok := e.Value.(*pickledTensor); ok && pt.storage != nil && !seen[pt.storage] {
+			seen[pt.storage] = true
+			budget += 2 * int64(len(pt.storage.data))
+		}
+	}
+	return budget
 }

@@ -9,8 +9,9 @@ const maxExpandedBytes = 64 << 20
 // materialize turns a pickled view (storage, offset, size, stride) into a
 // contiguous Tensor. A view that already is contiguous slices the storage
 // bytes (tied weights then share memory); any other view is gathered into a
-// new buffer. Every index the view can reach is checked against the storage.
-func materialize(name string, pt *pickledTensor) (*Tensor, error) {
+// new buffer, whose bytes are taken from *budget (see gatherBudget). Every
+// index the view can reach is checked against the storage.
+func materialize(name string, pt *pickledTensor, budget *int64) (*Tensor, error) {
 	st := pt.storage
 	is := int64(st.dtype.ItemSize())
 	if st.data == nil && st.numel > 0 {
@@ -47,6 +48,11 @@ func materialize(name string, pt *pickledTensor) (*Tensor, error) {
 		return nil, fmt.Errorf("tensor %q: view size %v stride %v of storage %q (%d bytes) would expand to %d elements; refusing views larger than their storage beyond %d MiB",
 			name, pt.size, pt.stride, st.key, len(st.data), numel, maxExpandedBytes>>20)
 	}
+	if bytes > *budget {
+		return nil, fmt.Errorf("tensor %q: view size %v stride %v would copy %d bytes; the checkpoint's views already exceed twice the bytes of their storages",
+			name, pt.size, pt.stride, bytes)
+	}
+	*budget -= bytes
 	out := make([]byte, bytes)
 	gather(out, st.data, int(is), pt.offset, pt.size, pt.stride)
 	return New(name, st.dtype, pt.size, out)

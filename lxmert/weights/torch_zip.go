@@ -31,8 +31,12 @@ func readTorchZip(r io.ReaderAt, size int64) (*StateDict, error) {
 	if _, ok := records[prefix+"constants.pkl"]; ok {
 		return nil, fmt.Errorf("this is a TorchScript archive, not a state dict saved by torch.save")
 	}
+	// Stored records cannot overlap in a well-formed archive, so together they fit in the
+	// file; the budget stops a crafted central directory from pointing many records at the
+	// same bytes.
+	budget := uint64(size)
 	if bo, ok := records[prefix+"byteorder"]; ok {
-		b, err := readRecord(bo, 16)
+		b, err := readRecord(bo, 16, &budget)
 		if err != nil {
 			return nil, err
 		}
@@ -42,9 +46,9 @@ func readTorchZip(r io.ReaderAt, size int64) (*StateDict, error) {
 	}
 	storages := map[string]*storageRef{}
 	load := func(id interface{}) (interface{}, error) {
-		return zipStorage(id, prefix, records, storages, uint64(size))
+		return zipStorage(id, prefix, records, storages, &budget)
 	}
-	pkl, err := readRecord(records[prefix+"data.pkl"], uint64(size))
+	pkl, err := readRecord(records[prefix+"data.pkl"], uint64(size), &budget)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +64,7 @@ func readTorchZip(r io.ReaderAt, size int64) (*StateDict, error) {
 
 // zipStorage resolves a persistent id ('storage', class, key, location,
 // numel) to the storage record, loading each record once.
-func zipStorage(id interface{}, prefix string, records map[string]*zip.File, loaded map[string]*storageRef, limit uint64) (interface{}, error) {
+func zipStorage(id interface{}, prefix string, records map[string]*zip.File, loaded map[string]*storageRef, budget *uint64) (interface{}, error) {
 	tup, ok := id.(*types.Tuple)
 	if !ok || tup.Len() != 5 || tup.Get(0) != "storage" {
 		return nil, fmt.Errorf("persistent id %v is not ('storage', class, key, location, numel)", id)
@@ -89,7 +93,7 @@ func zipStorage(id interface{}, prefix string, records map[string]*zip.File, loa
 		return nil, fmt.Errorf("storage %q: %d x %v needs %d bytes, record %s has %d",
 			key, numel, sc.dtype, need, rec.Name, rec.UncompressedSize64)
 	}
-	data, err := readRecord(rec, limit)
+	data, err := readRecord(rec, *budget, budget)
 	if err != nil {
 		return nil, err
 	}
@@ -99,26 +103,28 @@ func zipStorage(id interface{}, prefix string, records map[string]*zip.File, loa
 }
 
 // readRecord reads a whole zip record into one buffer and reads on to EOF so
-// the CRC is checked. A stored record (what torch writes) may not claim more
-// than limit bytes, so a corrupt size cannot trigger a huge allocation;
-// compressed records grow only as data actually arrives.
-func readRecord(f *zip.File, limit uint64) ([]byte, error) {
-	stored := f.Method == zip.Store && f.CompressedSize64 == f.UncompressedSize64
-	if stored && f.UncompressedSize64 > limit {
-		return nil, fmt.Errorf("record %s claims %d bytes, more than the %d available", f.Name, f.UncompressedSize64, limit)
+// the CRC is checked. Only stored records are accepted: torch.save never
+// compresses, and a compressed record could inflate far beyond the file (a
+// zip bomb). A record may not claim more than limit bytes, so a corrupt size
+// cannot trigger a huge allocation.
+func readRecord(f *zip.File, limit uint64, budget *uint64) ([]byte, error) {
+	if f.Method != zip.Store {
+		return nil, fmt.Errorf("record %s is compressed (zip method %d); torch.save writes stored records only", f.Name, f.Method)
 	}
+	if f.CompressedSize64 != f.UncompressedSize64 {
+		return nil, fmt.Errorf("record %s is stored but claims %d bytes compressed, %d uncompressed", f.Name, f.CompressedSize64, f.UncompressedSize64)
+	}
+	if f.UncompressedSize64 > limit || f.UncompressedSize64 > *budget {
+		return nil, fmt.Errorf("record %s claims %d bytes, more than the %d available", f.Name, f.UncompressedSize64, min(limit, *budget))
+	}
+	*budget -= f.UncompressedSize64
 	rc, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", f.Name, err)
 	}
 	defer rc.Close()
-	var buf []byte
-	if stored {
-		buf = make([]byte, f.UncompressedSize64)
-		_, err = io.ReadFull(rc, buf)
-	} else {
-		buf, err = io.ReadAll(io.LimitReader(rc, int64(f.UncompressedSize64)))
-	}
+	buf := make([]byte, f.UncompressedSize64)
+	_, err = io.ReadFull(rc, buf)
 	if err == nil {
 		var one [1]byte
 		if _, err = rc.Read(one[:]); err == io.EOF {
