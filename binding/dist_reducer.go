@@ -50,7 +50,7 @@ func (r *GradReducer) Prepare(loss Tensor) error {
 	if r.h == nil {
 		return &Error{Op: "GradReducer.Prepare", Msg: "the reducer is closed"}
 	}
-	if loss.T == nil || *loss.T == nil {
+	if !loss.live() {
 		return &Error{Op: "GradReducer.Prepare", Msg: "nil or freed loss tensor"}
 	}
 	err := takeErr("GradReducer.Prepare", C.lx_reducer_prepare(r.h, ptr(loss)))
