@@ -33,12 +33,12 @@ func BenchmarkQAForward(b *testing.B) {
 					VisualFeats: s.Full(binding.Float32, 0.1, batch, 36, 2048),
 					VisualPos:   s.Full(binding.Float32, 0.5, batch, 36, 4),
 				}
-				if _, err := m.Forward(in, binding.Tensor{}, Options{}); err != nil { // warm-up
+				if _, err := m.Forward(in, nil, Options{}); err != nil { // warm-up
 					b.Fatal(err)
 				}
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
-					out, err := m.Forward(in, binding.Tensor{}, Options{})
+					out, err := m.Forward(in, nil, Options{})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -47,7 +47,7 @@ func (m *LxmertForPreTraining) ForwardContext(ctx context.Context, in Inputs, la
 }
 
 // ForwardContext is Forward with a context checked between layers (see Options.Context).
-func (m *LxmertForQuestionAnswering) ForwardContext(ctx context.Context, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+func (m *LxmertForQuestionAnswering) ForwardContext(ctx context.Context, in Inputs, labels *QuestionAnsweringLabels, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
 	opts.Context = ctx
 	return m.Forward(in, labels, opts)
 }

@@ -19,7 +19,7 @@ func TestConcurrentForwards(t *testing.T) {
 	score := func() []float32 {
 		s := binding.NewScope()
 		defer s.Close()
-		out, err := m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{OutputAttentions: true})
+		out, err := m.ForwardScope(s, goodInputs(s), nil, Options{OutputAttentions: true})
 		if err != nil {
 			return nil
 		}

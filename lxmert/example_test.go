@@ -23,7 +23,7 @@ func ExampleLxmertForQuestionAnsweringFromPretrained() {
 		VisualFeats: s.Full(binding.Float32, 0.1, 1, 36, int64(m.Config.VisualFeatDim)),
 		VisualPos:   s.Full(binding.Float32, 0.5, 1, 36, 4),
 	}
-	out, err := m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
+	out, err := m.ForwardScope(s, in, nil, lxmert.Options{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -45,7 +45,7 @@ func TestConcurrentForwardsAndExclusiveOps(t *testing.T) {
 	ref := func() []float32 {
 		s := binding.NewScope()
 		defer s.Close()
-		out, err := m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{})
+		out, err := m.ForwardScope(s, goodInputs(s), nil, Options{})
 		require.NoError(t, err)
 		return s.Float32s(out.QuestionAnsweringScore)
 	}()
@@ -71,12 +71,12 @@ func TestConcurrentForwardsAndExclusiveOps(t *testing.T) {
 				var err error
 				if (g+i)%2 == 0 {
 					var out *LxmertForQuestionAnsweringOutput
-					if out, err = m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{OutputAttentions: i%3 == 0}); err == nil {
+					if out, err = m.ForwardScope(s, goodInputs(s), nil, Options{OutputAttentions: i%3 == 0}); err == nil {
 						scores = s.Float32s(out.QuestionAnsweringScore)
 					}
 				} else {
 					var out *LxmertForQuestionAnsweringOutput
-					if out, err = m.Forward(goodInputs(s), binding.Tensor{}, Options{}); err == nil {
+					if out, err = m.Forward(goodInputs(s), nil, Options{}); err == nil {
 						scores = s.Float32s(out.QuestionAnsweringScore)
 						out.Close()
 					}
@@ -131,6 +131,6 @@ func TestConcurrentForwardsAndExclusiveOps(t *testing.T) {
 	}
 	t.Logf("%d forwards checked; %d goroutines saw ErrClosed", forwards.Load(), closedSeen.Load())
 	require.Positive(t, forwards.Load())
-	_, err = m.Forward(goodInputs(setup), binding.Tensor{}, Options{})
+	_, err = m.Forward(goodInputs(setup), nil, Options{})
 	require.ErrorIs(t, err, ErrClosed)
 }

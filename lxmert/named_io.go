@@ -89,7 +89,7 @@ func forwardNamed(s *binding.Scope, m Pretrained, in *weights.StateDict, opts Op
 		labels := take("labels")
 		if len(t) == 0 {
 			var o *LxmertForQuestionAnsweringOutput
-			if o, err = mm.ForwardScope(s, inputs, labels, opts); err == nil {
+			if o, err = mm.ForwardScope(s, inputs, &QuestionAnsweringLabels{Labels: labels}, opts); err == nil {
 				out["loss"], out["question_answering_score"] = o.Loss, o.QuestionAnsweringScore
 				collectTuples(out, o.LanguageHiddenStates, o.VisionHiddenStates, o.LanguageAttentions, o.VisionAttentions, o.CrossEncoderAttentions)
 			}

@@ -31,20 +31,34 @@ func newLxmertForQuestionAnswering(c *LxmertConfig, placeholders bool) (*LxmertF
 	return m, nil
 }
 
+// QuestionAnsweringLabels are LxmertForQuestionAnswering's optional labels (HF's `labels`
+// argument), a struct like PreTrainingLabels so the three models' forwards share one shape:
+// (inputs, optional labels, options). A nil pointer or a zero Labels means no loss.
+type QuestionAnsweringLabels struct {
+	Labels binding.Tensor // [batch] answer ids
+}
+
+func (l *QuestionAnsweringLabels) tensor() binding.Tensor {
+	if l == nil {
+		return binding.Tensor{}
+	}
+	return l.Labels
+}
+
 // Forward scores every answer; with labels ([batch] answer ids) it adds the cross-entropy loss.
-func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+func (m *LxmertForQuestionAnswering) Forward(in Inputs, labels *QuestionAnsweringLabels, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
 	unlock, err := m.store().shared()
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 	return forwardOwned(m.params.g.training, func(s *binding.Scope) (*LxmertForQuestionAnsweringOutput, error) {
-		return m.forward(m.params.run(s, opts), in, labels, opts)
+		return m.forward(m.params.run(s, opts), in, labels.tensor(), opts)
 	})
 }
 
 // ForwardScope is Forward inside the caller's scope, which owns every tensor made.
-func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
+func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, labels *QuestionAnsweringLabels, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
 	if s == nil {
 		return nil, errNilScope
 	}
@@ -53,7 +67,7 @@ func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, l
 		return nil, err
 	}
 	defer unlock()
-	return m.forward(m.params.run(s, opts), in, labels, opts)
+	return m.forward(m.params.run(s, opts), in, labels.tensor(), opts)
 }
 
 func (m *LxmertForQuestionAnswering) forward(r run, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {

@@ -66,7 +66,7 @@ func TestLoadIsAtomic(t *testing.T) {
 	require.Error(t, m.LoadStateDict(nil))
 	s := binding.NewScope()
 	defer s.Close()
-	_, err = m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{})
+	_, err = m.ForwardScope(s, goodInputs(s), nil, Options{})
 	require.NoError(t, err)
 }
 
@@ -86,7 +86,7 @@ func TestFailedResizeKeepsModel(t *testing.T) {
 	require.NoError(t, m.ResizeNumQALabels(4))
 	s := binding.NewScope()
 	defer s.Close()
-	out, err := m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{})
+	out, err := m.ForwardScope(s, goodInputs(s), nil, Options{})
 	require.NoError(t, err)
 	require.Equal(t, []int64{1, 4}, s.Shape(out.QuestionAnsweringScore))
 
@@ -125,23 +125,23 @@ func TestForwardContext(t *testing.T) {
 	s := binding.NewScope()
 	defer s.Close()
 	in := goodInputs(s)
-	want, err := m.ForwardScope(s, in, binding.Tensor{}, Options{})
+	want, err := m.ForwardScope(s, in, nil, Options{})
 	require.NoError(t, err)
 	wantScores := s.Float32s(want.QuestionAnsweringScore)
 
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = m.ForwardContext(done, in, binding.Tensor{}, Options{})
+	_, err = m.ForwardContext(done, in, nil, Options{})
 	require.ErrorIs(t, err, context.Canceled)
 	expired, cancel2 := context.WithTimeout(context.Background(), 0)
 	defer cancel2()
-	_, err = m.Forward(in, binding.Tensor{}, Options{Context: expired})
+	_, err = m.Forward(in, nil, Options{Context: expired})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 
 	checks := 0
 	for n := 0; ; n++ { // every boundary in turn, until one forward runs to the end
 		fs := binding.NewScope()
-		out, err := m.ForwardScope(fs, goodInputs(fs), binding.Tensor{}, Options{Context: &countdown{context.Background(), n}})
+		out, err := m.ForwardScope(fs, goodInputs(fs), nil, Options{Context: &countdown{context.Background(), n}})
 		if err == nil {
 			requireClose(t, wantScores, fs.Float32s(out.QuestionAnsweringScore), "uncancelled scores")
 			fs.Close()
@@ -163,10 +163,10 @@ func TestOptionsOverrideConfig(t *testing.T) {
 	s := binding.NewScope()
 	defer s.Close()
 	in := goodInputs(s)
-	out, err := m.ForwardScope(s, in, binding.Tensor{}, Options{})
+	out, err := m.ForwardScope(s, in, nil, Options{})
 	require.NoError(t, err)
 	require.Len(t, out.CrossEncoderAttentions, 1)
-	out, err = m.ForwardScope(s, in, binding.Tensor{}, Options{IgnoreConfigOutputs: true})
+	out, err = m.ForwardScope(s, in, nil, Options{IgnoreConfigOutputs: true})
 	require.NoError(t, err)
 	require.Empty(t, out.CrossEncoderAttentions)
 	require.Empty(t, out.LanguageAttentions)
@@ -181,7 +181,7 @@ func TestUnusableModelsFailCleanly(t *testing.T) {
 	_, err := zero.Forward(in, Options{})
 	require.Error(t, err)
 	var nilQA *LxmertForQuestionAnswering
-	_, err = nilQA.ForwardScope(s, in, binding.Tensor{}, Options{})
+	_, err = nilQA.ForwardScope(s, in, nil, Options{})
 	require.Error(t, err)
 	nilQA.Close()
 	require.Error(t, nilQA.ResizeNumQALabels(3))
@@ -196,9 +196,9 @@ func TestUnusableModelsFailCleanly(t *testing.T) {
 
 	m := tinyQA(t)
 	m.Close()
-	_, err = m.ForwardScope(s, in, binding.Tensor{}, Options{})
+	_, err = m.ForwardScope(s, in, nil, Options{})
 	require.ErrorIs(t, err, ErrClosed)
-	_, err = m.Forward(in, binding.Tensor{}, Options{})
+	_, err = m.Forward(in, nil, Options{})
 	require.ErrorIs(t, err, ErrClosed)
 	require.ErrorIs(t, m.LoadStateDict(weights.NewStateDict()), ErrClosed)
 	require.ErrorIs(t, m.ResizeNumQALabels(3), ErrClosed)
@@ -222,6 +222,6 @@ func TestParametersCannotBeFreedFromOutside(t *testing.T) {
 		binding.Free(p.T)
 		s.Keep(p.T)
 	}
-	_, err := m.ForwardScope(s, goodInputs(s), binding.Tensor{}, Options{})
+	_, err := m.ForwardScope(s, goodInputs(s), nil, Options{})
 	require.NoError(t, err)
 }

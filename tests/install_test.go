@@ -87,7 +87,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	out, err := m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
+	out, err := m.ForwardScope(s, in, nil, lxmert.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

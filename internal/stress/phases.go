@@ -72,7 +72,7 @@ func forward(m *lxmert.LxmertForQuestionAnswering, in input) ([]float32, error) 
 	fd := int64(m.Config.VisualFeatDim)
 	x := lxmert.Inputs{InputIDs: s.FromInt64(in.ids, 1, in.l), VisualFeats: s.FromFloat32(in.feats, 1, in.n, fd),
 		VisualPos: s.FromFloat32(in.boxes, 1, in.n, 4)}
-	out, err := m.Forward(x, binding.Tensor{}, lxmert.Options{})
+	out, err := m.Forward(x, nil, lxmert.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -143,7 +143,7 @@ func (a *Answerer) forward(ctx context.Context, images []*features.Image, questi
 	if err != nil {
 		return nil, nil, err
 	}
-	out, err := a.Model.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{OutputAttentions: attn, IgnoreConfigOutputs: true, Context: ctx})
+	out, err := a.Model.ForwardScope(s, in, nil, lxmert.Options{OutputAttentions: attn, IgnoreConfigOutputs: true, Context: ctx})
 	if err != nil {
 		return nil, nil, fmt.Errorf("answer: %w", err)
 	}

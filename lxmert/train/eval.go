@@ -64,7 +64,7 @@ func predict(m *lxmert.LxmertForQuestionAnswering, d *dataset, idx []int) ([]int
 	if err != nil {
 		return nil, err
 	}
-	out, err := m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
+	out, err := m.ForwardScope(s, in, nil, lxmert.Options{})
 	if err != nil {
 		return nil, err
 	}

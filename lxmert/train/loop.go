@@ -136,7 +136,7 @@ func (ss *session) microStep(idx []int, n int, last bool) (float64, int, error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	out, err := ss.m.ForwardScope(s, in, binding.Tensor{}, lxmert.Options{})
+	out, err := ss.m.ForwardScope(s, in, nil, lxmert.Options{})
 	if err != nil {
 		return 0, 0, err
 	}
