@@ -61,10 +61,24 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 		var lossSum float64
 		examples := 0
 		var stats []float64 // per micro-batch: this rank's loss sum and example count
+		// One process stops within a step too (the forward checks ctx between layers): the
+		// partial step is dropped and the generator rewound, so --resume redoes it exactly.
+		// A group stops only after a step, all ranks agreeing.
+		var fwdCtx context.Context
+		var rng []byte
+		if ss.dp == nil {
+			fwdCtx = ctx
+			if rng, err = binding.RNGState(); err != nil {
+				return res, err
+			}
+		}
 		for k := 0; k < n; k++ {
 			lo := (st.Micro + k) * o.BatchSize
 			idx := order[lo:min(lo+o.BatchSize, len(order))]
-			l, count, err := ss.microStep(idx, n, k == n-1)
+			l, count, err := ss.microStep(fwdCtx, idx, n, k == n-1)
+			if err != nil && fwdCtx != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return res, ss.abandonStep(st, rng)
+			}
 			if err != nil {
 				return res, err
 			}
@@ -125,7 +139,7 @@ func (ss *session) run(ctx context.Context) (*Result, error) {
 // returns its (unscaled) loss and the number of examples it is the mean of. In a group it
 // runs this rank's share, and the backward of the step's last micro-batch averages the
 // gradients over the ranks.
-func (ss *session) microStep(idx []int, n int, last bool) (float64, int, error) {
+func (ss *session) microStep(ctx context.Context, idx []int, n int, last bool) (float64, int, error) {
 	count, weight := len(idx), 1.0
 	if ss.dp != nil {
 		idx, count, weight = ss.dp.shard(idx)
@@ -136,7 +150,7 @@ func (ss *session) microStep(idx []int, n int, last bool) (float64, int, error) 
 	if err != nil {
 		return 0, 0, err
 	}
-	out, err := ss.m.ForwardScope(s, in, nil, lxmert.Options{})
+	out, err := ss.m.ForwardScope(s, in, nil, lxmert.Options{Context: ctx})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -214,6 +228,18 @@ func (ss *session) save(st state) error {
 	}
 	ss.saved = &position{st.Step, st.Epoch, st.Micro}
 	return nil
+}
+
+// abandonStep drops a step cancelled midway: its gradients are cleared and the generator
+// rewound to the step's start, then the last finished step is checkpointed.
+func (ss *session) abandonStep(st state, rng []byte) error {
+	if err := ss.m.ZeroGrad(); err != nil {
+		return err
+	}
+	if err := binding.SetRNGState(rng); err != nil {
+		return err
+	}
+	return ss.interrupt(st)
 }
 
 // interrupt saves a checkpoint of the last finished step, unless the newest checkpoint is
