@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/lxmert-go/golxmert/lxmert/weights"
+	"github.com/lxmert-go/golxmert/lxmert/weights/tfh5"
 )
 
 // Pretrained is what the three models share for checkpoint I/O and mode switches.
@@ -33,12 +34,27 @@ const (
 	ArchModel      = "LxmertModel"
 	ArchPreTrain   = "LxmertForPreTraining"
 	ArchQuestionQA = "LxmertForQuestionAnswering"
+	// HF's TensorFlow classes: the same models, from tf_model.h5 (see ReadCheckpoint).
+	ArchTFModel    = "TFLxmertModel"
+	ArchTFPreTrain = "TFLxmertForPreTraining"
 )
 
-// ReadCheckpoint reads the weights of a model folder: model.safetensors, a sharded
-// model.safetensors.index.json, or pytorch_model.bin (torch.save's zip, read without running
-// pickled code). Original LXMERT key names are mapped to HF's (see weights.MapOriginalKeys).
+// TFModelFile is the Keras HDF5 weights file of HF's TensorFlow models.
+const TFModelFile = "tf_model.h5"
+
+// ReadCheckpoint reads the weights of a model folder, in HF's order of preference:
+// model.safetensors, a sharded model.safetensors.index.json, pytorch_model.bin (torch.save's
+// zip, read without running pickled code), then tf_model.h5 (HF TensorFlow's Keras weights,
+// read with the HDF5 library and mapped to PyTorch names as HF's TF↔PT cross-loading does).
+// Original LXMERT key names are mapped to HF's (see weights.MapOriginalKeys).
 func ReadCheckpoint(dir string) (*weights.StateDict, error) {
+	sd, _, err := readCheckpoint(dir)
+	return sd, err
+}
+
+// readCheckpoint is ReadCheckpoint; for a tf_model.h5 it also returns the file's mapping, which
+// explains a key mismatch in the file's dataset names.
+func readCheckpoint(dir string) (*weights.StateDict, *tfh5.Checkpoint, error) {
 	var sd *weights.StateDict
 	var err error
 	switch {
@@ -48,13 +64,20 @@ func ReadCheckpoint(dir string) (*weights.StateDict, error) {
 		sd, err = weights.ReadShardedSafetensors(dir)
 	case exists(filepath.Join(dir, "pytorch_model.bin")):
 		sd, err = weights.ReadTorchBin(filepath.Join(dir, "pytorch_model.bin"))
+	case exists(filepath.Join(dir, TFModelFile)):
+		tf, err := tfh5.Read(filepath.Join(dir, TFModelFile))
+		if err != nil {
+			return nil, nil, err
+		}
+		return tf.StateDict, tf, nil
 	default:
-		return nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json or pytorch_model.bin", dir)
+		return nil, nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json, pytorch_model.bin or %s", dir, TFModelFile)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return weights.MapOriginalKeys(sd)
+	sd, err = weights.MapOriginalKeys(sd)
+	return sd, nil, err
 }
 
 func exists(path string) bool {
@@ -70,14 +93,15 @@ func FromPretrained(dir string) (Pretrained, error) {
 		return nil, err
 	}
 	switch arch := c.Architecture(); arch {
-	case "", ArchModel:
+	case "", ArchModel, ArchTFModel:
 		return load(dir, c, newLxmertModel)
-	case ArchPreTrain:
+	case ArchPreTrain, ArchTFPreTrain:
 		return load(dir, c, newLxmertForPreTraining)
 	case ArchQuestionQA:
 		return load(dir, c, newLxmertForQuestionAnswering)
 	default:
-		return nil, fmt.Errorf("lxmert: %s: architecture %q is not one of %s, %s, %s", dir, arch, ArchModel, ArchPreTrain, ArchQuestionQA)
+		return nil, fmt.Errorf("lxmert: %s: architecture %q is not one of %s, %s, %s, %s, %s", dir, arch,
+			ArchModel, ArchPreTrain, ArchQuestionQA, ArchTFModel, ArchTFPreTrain)
 	}
 }
 
@@ -109,7 +133,7 @@ func loadTyped[M Pretrained](dir string, build func(*LxmertConfig, bool) (M, err
 // replaces every one of them or the model is closed) and loads the checkpoint.
 func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
-	sd, err := ReadCheckpoint(dir)
+	sd, tf, err := readCheckpoint(dir)
 	if err != nil {
 		return zero, err
 	}
@@ -119,6 +143,9 @@ func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig, b
 	}
 	if err := m.LoadStateDict(sd); err != nil {
 		m.Close()
+		if tf != nil {
+			err = tf.Explain(err)
+		}
 		return zero, fmt.Errorf("lxmert: loading %s: %w", dir, err)
 	}
 	return m, nil
