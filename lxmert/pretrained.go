@@ -48,16 +48,23 @@ const TFModelFile = "tf_model.h5"
 // read with the HDF5 library and mapped to PyTorch names as HF's TF↔PT cross-loading does).
 // Original LXMERT key names are mapped to HF's (see weights.MapOriginalKeys).
 func ReadCheckpoint(dir string) (*weights.StateDict, error) {
-	sd, _, err := readCheckpoint(dir)
+	sd, _, err := readCheckpoint(dir, false)
 	return sd, err
 }
 
-// readCheckpoint is ReadCheckpoint; for a tf_model.h5 it also returns the file's mapping, which
-// explains a key mismatch in the file's dataset names.
-func readCheckpoint(dir string) (*weights.StateDict, *tfh5.Checkpoint, error) {
+// readCheckpoint is ReadCheckpoint, trying tf_model.h5 first when preferTF is set (as HF's TF
+// classes do). For a tf_model.h5 it also returns the file's mapping, which explains a key
+// mismatch in the file's dataset names.
+func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkpoint, error) {
 	var sd *weights.StateDict
 	var err error
 	switch {
+	case preferTF && exists(filepath.Join(dir, TFModelFile)):
+		tf, err := tfh5.Read(filepath.Join(dir, TFModelFile))
+		if err != nil {
+			return nil, nil, err
+		}
+		return tf.StateDict, tf, nil
 	case exists(filepath.Join(dir, "model.safetensors")):
 		sd, _, err = weights.ReadSafetensors(filepath.Join(dir, "model.safetensors"))
 	case exists(filepath.Join(dir, "model.safetensors.index.json")):
@@ -94,11 +101,11 @@ func FromPretrained(dir string) (Pretrained, error) {
 	}
 	switch arch := c.Architecture(); arch {
 	case "", ArchModel, ArchTFModel:
-		return load(dir, c, newLxmertModel)
+		return load(dir, false, c, newLxmertModel)
 	case ArchPreTrain, ArchTFPreTrain:
-		return load(dir, c, newLxmertForPreTraining)
+		return load(dir, false, c, newLxmertForPreTraining)
 	case ArchQuestionQA:
-		return load(dir, c, newLxmertForQuestionAnswering)
+		return load(dir, false, c, newLxmertForQuestionAnswering)
 	default:
 		return nil, fmt.Errorf("lxmert: %s: architecture %q is not one of %s, %s, %s, %s, %s", dir, arch,
 			ArchModel, ArchPreTrain, ArchQuestionQA, ArchTFModel, ArchTFPreTrain)
@@ -107,33 +114,33 @@ func FromPretrained(dir string) (Pretrained, error) {
 
 // LxmertModelFromPretrained loads a bare model (from a bare or a head checkpoint).
 func LxmertModelFromPretrained(dir string) (*LxmertModel, error) {
-	return loadTyped(dir, newLxmertModel)
+	return loadTyped(dir, false, newLxmertModel)
 }
 
 // LxmertForPreTrainingFromPretrained loads a pretraining model.
 func LxmertForPreTrainingFromPretrained(dir string) (*LxmertForPreTraining, error) {
-	return loadTyped(dir, newLxmertForPreTraining)
+	return loadTyped(dir, false, newLxmertForPreTraining)
 }
 
 // LxmertForQuestionAnsweringFromPretrained loads a question-answering model.
 func LxmertForQuestionAnsweringFromPretrained(dir string) (*LxmertForQuestionAnswering, error) {
-	return loadTyped(dir, newLxmertForQuestionAnswering)
+	return loadTyped(dir, false, newLxmertForQuestionAnswering)
 }
 
-func loadTyped[M Pretrained](dir string, build func(*LxmertConfig, bool) (M, error)) (M, error) {
+func loadTyped[M Pretrained](dir string, preferTF bool, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
 	c, err := LoadConfig(dir)
 	if err != nil {
 		return zero, err
 	}
-	return load(dir, c, build)
+	return load(dir, preferTF, c, build)
 }
 
 // load builds the model with placeholder parameters (no initialisation: the strict load below
 // replaces every one of them or the model is closed) and loads the checkpoint.
-func load[M Pretrained](dir string, c *LxmertConfig, build func(*LxmertConfig, bool) (M, error)) (M, error) {
+func load[M Pretrained](dir string, preferTF bool, c *LxmertConfig, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
-	sd, tf, err := readCheckpoint(dir)
+	sd, tf, err := readCheckpoint(dir, preferTF)
 	if err != nil {
 		return zero, err
 	}

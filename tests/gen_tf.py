@@ -20,6 +20,7 @@ PyTorch outputs are the reference).
 
 Usage: .venv-tf/bin/python tests/gen_tf.py OUT_DIR CONFIG [CONFIG...]
 CONFIG is tiny, uneven, or fixtures (small files for lxmert/weights/tfh5's tests)."""
+import json
 import os
 import sys
 
@@ -117,6 +118,7 @@ def generate(out_dir, name):
         for suffix, (boxes, text_mask, visual_mask) in cases.items():
             case = base + suffix
             tfm.save_pretrained(case)
+            name_tf_class(case, tf_cls.__name__)
             inp = make_inputs(cfg, g, batch, seq, boxes, text_mask, visual_mask)
             save_file({k: v.contiguous() for k, v in inp.items()}, os.path.join(case, "inputs.safetensors"))
             with torch.no_grad():
@@ -132,6 +134,17 @@ def generate(out_dir, name):
                 continue
             save_file(flatten(out), os.path.join(case, "outputs.safetensors"))
             print("wrote", case)
+
+
+def name_tf_class(case, name):
+    """HF's TF save_pretrained writes the PyTorch class name; a TF-only folder may as well name
+    the TF class (what the cases check; the committed fixtures keep HF's default)."""
+    path = os.path.join(case, "config.json")
+    with open(path) as f:
+        cfg = json.load(f)
+    cfg["architectures"] = [name]
+    with open(path, "w") as f:
+        json.dump(cfg, f, indent=2)
 
 
 def fixtures(out_dir):

@@ -21,21 +21,30 @@ var tfScopes = map[string]struct{ arch, scope string }{
 }
 
 // ptArchitecture names the PyTorch class of a TF architecture (others are kept) and gives a
-// bare model's weights the names LxmertModel.save_pretrained uses (no "lxmert." prefix).
+// bare model's weights the names LxmertModel.save_pretrained uses: a TFLxmertModel checkpoint
+// keeps every weight under its "lxmert" layer, PyTorch's bare model has no such prefix.
 func ptArchitecture(arch string, sd *weights.StateDict) (string, *weights.StateDict) {
 	switch arch {
 	case lxmert.ArchTFPreTrain:
 		return lxmert.ArchPreTrain, sd
 	case lxmert.ArchTFModel:
-		out := weights.NewStateDict()
-		for name, t := range sd.All() {
-			c := *t
-			c.Name = strings.TrimPrefix(name, "lxmert.")
-			out.Set(&c)
-		}
-		return lxmert.ArchModel, out
+		arch = lxmert.ArchModel
 	}
-	return arch, sd
+	if arch != "" && arch != lxmert.ArchModel {
+		return arch, sd
+	}
+	for _, name := range sd.Names {
+		if !strings.HasPrefix(name, "lxmert.") {
+			return arch, sd // a PyTorch bare model's names, or a head checkpoint
+		}
+	}
+	out := weights.NewStateDict()
+	for name, t := range sd.All() {
+		c := *t
+		c.Name = strings.TrimPrefix(name, "lxmert.")
+		out.Set(&c)
+	}
+	return arch, out
 }
 
 // convertToTF writes tf_model.h5 (HF TF's Keras layout) and the companions, config.json

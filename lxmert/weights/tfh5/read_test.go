@@ -2,6 +2,7 @@ package tfh5_test
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -98,4 +99,40 @@ func TestFromPretrainedTFOnlyFolder(t *testing.T) {
 	got := append([]string(nil), sd.Names...)
 	sort.Strings(got)
 	require.Equal(t, names, got)
+}
+
+// With both formats in a folder, FromPretrained takes the PyTorch weights (HF's PyTorch
+// order) and TFLxmertModelFromPretrained the tf_model.h5 (HF TF's).
+func TestTFLoadersPreferH5(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"config.json", "tf_model.h5"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "tiny-model", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), data, 0o644))
+	}
+	src, _, err := weights.ReadSafetensors(filepath.Join("testdata", "pt-source-model", "model.safetensors"))
+	require.NoError(t, err)
+	const changed = "pooler.dense.bias"
+	b, _ := src.Get(changed)
+	v, _ := b.Float32()
+	orig := v[0]
+	v[0] += 1
+	nb, err := weights.FromFloat32(changed, b.Shape, v)
+	require.NoError(t, err)
+	src.Set(nb)
+	require.NoError(t, weights.WriteSafetensors(filepath.Join(dir, "model.safetensors"), src, nil))
+	first := func(m *lxmert.LxmertModel) float32 {
+		defer m.Close()
+		sd, err := m.StateDict()
+		require.NoError(t, err)
+		x, _ := sd.Get(changed)
+		f, _ := x.Float32()
+		return f[0]
+	}
+	pt, err := lxmert.LxmertModelFromPretrained(dir)
+	require.NoError(t, err)
+	tf, err := lxmert.TFLxmertModelFromPretrained(dir)
+	require.NoError(t, err)
+	require.Equal(t, v[0], first(pt))
+	require.Equal(t, orig, first(tf)) // the h5 holds the source's values exactly
 }
