@@ -8,6 +8,7 @@ import "C"
 import (
 	"encoding/binary"
 	"fmt"
+	"time"
 	"unsafe"
 )
 
@@ -138,6 +139,18 @@ func (f *H5File) ReadFloat32(name string, dst []float32) error {
 	defer C.free(unsafe.Pointer(cn))
 	e := C.lx_h5_read_f32(f.id, cn, (*C.float)(unsafe.SliceData(dst)), C.int64_t(len(dst)))
 	return h5Err("H5ReadFloat32", f.path, "dataset "+name, takeErr("H5ReadFloat32", e))
+}
+
+// CheckH5 reads the file as a reader would (open it, list its datasets, read every
+// floating-point one of at most budget bytes) in a forked child process, and returns an error
+// when HDF5 crashed or did not finish within timeout. The HDF5 library is not hardened against
+// malformed files (some crash or loop in it); checking first keeps such a file from taking the
+// process down. Ordinary HDF5 errors are not reported here: the real read reports them.
+func CheckH5(path string, budget int64, timeout time.Duration) error {
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	e := C.lx_h5_check(cp, C.int64_t(budget), C.int64_t(timeout.Milliseconds()))
+	return h5Err("CheckH5", path, "", takeErr("CheckH5", e))
 }
 
 // H5Version returns the HDF5 library's version, e.g. "1.10.8".

@@ -4,10 +4,16 @@
 #include "h5.h"
 
 #include <hdf5.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -56,8 +62,12 @@ struct Id {
 
 void quiet() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
 
+// Every call holds this lock, so that no thread of ours is inside HDF5 when lx_h5_check forks.
+std::mutex g_mu;
+
 template <typename F>
 char *guard(F &&body) {
+  std::lock_guard<std::mutex> lock(g_mu);
   quiet();
   try {
     body();
@@ -120,9 +130,86 @@ herr_t visit(hid_t group, const char *name, const H5L_info_t *info, void *data) 
   }
 }
 
+// The child of lx_h5_check: list and read everything the Go reader would, then exit. Only the
+// exit matters: 0 or 1 (an HDF5 error, which the real read reports) mean HDF5 came back.
+[[noreturn]] void check_child(const char *path, int64_t budget) {
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS}) signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  quiet();
+  // A test hook (binding's tests): make the child fail the way a malformed file can.
+  if (const char *fault = getenv("LXMERT_H5_CHECK_FAULT")) {
+    if (std::strcmp(fault, "segv") == 0) raise(SIGSEGV);
+    if (std::strcmp(fault, "hang") == 0) pause();
+  }
+  int code = 1;
+  try {
+    if (H5Fis_hdf5(path) > 0) {
+      Id f(H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "open");
+      Visit v;
+      if (H5Lvisit(f.id, H5_INDEX_NAME, H5_ITER_INC, visit, &v) >= 0) {
+        const char *p = v.records.data(), *end = p + v.records.size();
+        std::vector<float> buf;
+        while (p < end) {
+          uint32_t len;
+          int32_t cls, size, rank;
+          std::memcpy(&len, p, 4);
+          std::string name(p + 4, len);
+          p += 4 + len;
+          std::memcpy(&cls, p, 4), std::memcpy(&size, p + 4, 4), std::memcpy(&rank, p + 8, 4);
+          p += 12;
+          int64_t n = 1;
+          for (int i = 0; i < rank; i++, p += 8) {
+            int64_t d;
+            std::memcpy(&d, p, 8);
+            n = (d != 0 && n > budget / 4 / d) ? budget : n * d;
+          }
+          if (cls != H5T_FLOAT || rank < 0 || 4 * n > budget) continue;  // the reader refuses these unread
+          buf.resize(static_cast<std::size_t>(n));
+          Id d(H5Dopen2(f.id, name.c_str(), H5P_DEFAULT), H5Dclose, "open");
+          if (n > 0) H5Dread(d.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+        }
+        code = 0;
+      }
+    }
+  } catch (...) {
+  }
+  _exit(code);
+}
+
 }  // namespace
 
 extern "C" {
+
+char *lx_h5_check(const char *path, int64_t budget, int64_t timeout_ms) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  pid_t pid = fork();
+  // Without a child (no memory or processes left for one) the file is read unchecked, as
+  // any HDF5 program reads it: refusing a good checkpoint then would be worse.
+  if (pid < 0) return nullptr;
+  if (pid == 0) check_child(path, budget);
+  int status = 0;
+  for (int64_t waited_us = 0;; waited_us += 2000) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return dup(std::string("waiting for the file check: ") + std::strerror(errno));
+    if (waited_us / 1000 > timeout_ms) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      std::string limit = timeout_ms % 1000 == 0 ? std::to_string(timeout_ms / 1000) + " s"
+                                                 : std::to_string(timeout_ms) + " ms";
+      return dup("HDF5 did not finish reading the file within " + limit + ": the file is malformed");
+    }
+    struct timespec ts = {0, 2000000};
+    nanosleep(&ts, nullptr);
+  }
+  if (WIFSIGNALED(status))
+    return dup("HDF5 crashed reading the file (" + std::string(strsignal(WTERMSIG(status))) +
+               "): the file is malformed");
+  return nullptr;
+}
 
 char *lx_h5_open(const char *path, int64_t *file) {
   return guard([&] {

@@ -13,6 +13,12 @@ extern "C" {
 
 /* opens an existing file read-only; "not an HDF5 file" when the signature is absent */
 char *lx_h5_open(const char *path, int64_t *file);
+/* runs what the Go reader does (open, list, read every float dataset of at most budget bytes)
+ * in a forked child, and reports whether HDF5 crashed or hung (past timeout_ms) on the file.
+ * HDF5 is not hardened against malformed files; this keeps them from taking the process down.
+ * An ordinary HDF5 error in the child is not reported here: the real read reports it. */
+char *lx_h5_check(const char *path, int64_t budget, int64_t timeout_ms);
+
 /* creates (truncates) a file for writing */
 char *lx_h5_create(const char *path, int64_t *file);
 char *lx_h5_close(int64_t file);

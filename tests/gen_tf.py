@@ -12,6 +12,10 @@ One folder per case:
   outputs_pt.safetensors         HF PyTorch's outputs of the same weights and inputs
   tf_error.txt                   instead of outputs.safetensors when HF TF cannot run the inputs
 
+and <config>-<arch>-pt-source, the PyTorch model the TF one was converted from (what
+`lxmert convert --format tf` is checked on). config.json names the TF class (HF's TF
+save_pretrained writes the PyTorch one; the committed fixtures keep that).
+
 Cases per config: <config>-<arch> (token and box counts equal, both masks, no fully masked
 row), <config>-<arch>-boxes (more boxes than tokens, text mask only: HF TF's visual-mask
 reshape uses the text length, so it cannot take a visual mask here) and <config>-<arch>-vmask

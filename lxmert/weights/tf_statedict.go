@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // FromTF maps a state dict keyed by the dataset paths of a Keras weights file
@@ -46,13 +47,29 @@ func FromTF(sd *StateDict) (*StateDict, map[string]string, error) {
 	return out, source, nil
 }
 
-// transpose2D returns the bytes of t's transpose (any element size).
+// transpose2D returns the bytes of t's transpose (any element size), in tiles so that both
+// sides stay in cache: LXMERT-base's kernels are ~200 M elements.
 func transpose2D(t *Tensor) ([]byte, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
 	rows, cols, size := int(t.Shape[0]), int(t.Shape[1]), t.DType.ItemSize()
 	out := make([]byte, len(t.Data))
+	if size == 4 && len(out) > 0 && uintptr(unsafe.Pointer(&t.Data[0]))%4 == 0 {
+		src := unsafe.Slice((*uint32)(unsafe.Pointer(&t.Data[0])), rows*cols)
+		dst := unsafe.Slice((*uint32)(unsafe.Pointer(&out[0])), rows*cols)
+		const tile = 64
+		for r0 := 0; r0 < rows; r0 += tile {
+			for c0 := 0; c0 < cols; c0 += tile {
+				for r := r0; r < min(r0+tile, rows); r++ {
+					for c := c0; c < min(c0+tile, cols); c++ {
+						dst[c*rows+r] = src[r*cols+c]
+					}
+				}
+			}
+		}
+		return out, nil
+	}
 	for r := 0; r < rows; r++ {
 		for c := 0; c < cols; c++ {
 			copy(out[(c*rows+r)*size:(c*rows+r+1)*size], t.Data[(r*cols+c)*size:(r*cols+c+1)*size])

@@ -8,6 +8,7 @@ package tfh5
 import (
 	"fmt"
 	"os"
+	"time"
 	"unsafe"
 
 	"github.com/lxmert-go/golxmert/binding"
@@ -17,6 +18,15 @@ import (
 // maxInflation bounds the data a file may declare relative to its size: Keras stores weights
 // uncompressed, and a crafted header must not make the reader allocate terabytes.
 const maxInflation = 4
+
+// budgetOf is the most data, in bytes, a file of size bytes may declare.
+func budgetOf(size int64) int64 { return maxInflation*size + 1<<20 }
+
+// checkTimeout bounds the isolated check of a file (binding.CheckH5): a minute plus a second
+// per 20 MB, far beyond a healthy read (under 2 s for LXMERT-base's 850 MB here).
+func checkTimeout(size int64) time.Duration {
+	return time.Minute + time.Duration(size/(20<<20))*time.Second
+}
 
 // Checkpoint is a Keras weights file read and mapped to PyTorch names.
 type Checkpoint struct {
@@ -30,7 +40,11 @@ type Checkpoint struct {
 // a dataset that is not floating-point, is empty, has a path that is not a layer weight, or
 // makes the file declare more data than it can hold is an error naming the file and dataset.
 func Read(path string) (*Checkpoint, error) {
-	if _, err := os.Stat(path); err != nil {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("tfh5: %w", err)
+	}
+	if err := binding.CheckH5(path, budgetOf(info.Size()), checkTimeout(info.Size())); err != nil {
 		return nil, fmt.Errorf("tfh5: %w", err)
 	}
 	f, err := binding.OpenH5(path)
@@ -66,7 +80,7 @@ func readAll(f *binding.H5File) (*weights.StateDict, string, error) {
 	if len(list) == 0 {
 		return nil, "", fail("no datasets: not a Keras weights file")
 	}
-	budget := maxInflation*info.Size() + 1<<20
+	budget := budgetOf(info.Size())
 	counts := make([]int64, len(list))
 	for i, d := range list {
 		if d.Class != binding.H5Float {
