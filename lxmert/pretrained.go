@@ -60,11 +60,7 @@ func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkp
 	var err error
 	switch {
 	case preferTF && exists(filepath.Join(dir, TFModelFile)):
-		tf, err := tfh5.Read(filepath.Join(dir, TFModelFile))
-		if err != nil {
-			return nil, nil, err
-		}
-		return tf.StateDict, tf, nil
+		return readTF(filepath.Join(dir, TFModelFile))
 	case exists(filepath.Join(dir, "model.safetensors")):
 		sd, _, err = weights.ReadSafetensors(filepath.Join(dir, "model.safetensors"))
 	case exists(filepath.Join(dir, "model.safetensors.index.json")):
@@ -72,11 +68,7 @@ func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkp
 	case exists(filepath.Join(dir, "pytorch_model.bin")):
 		sd, err = weights.ReadTorchBin(filepath.Join(dir, "pytorch_model.bin"))
 	case exists(filepath.Join(dir, TFModelFile)):
-		tf, err := tfh5.Read(filepath.Join(dir, TFModelFile))
-		if err != nil {
-			return nil, nil, err
-		}
-		return tf.StateDict, tf, nil
+		return readTF(filepath.Join(dir, TFModelFile))
 	default:
 		return nil, nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json, pytorch_model.bin or %s", dir, TFModelFile)
 	}
@@ -85,6 +77,14 @@ func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkp
 	}
 	sd, err = weights.MapOriginalKeys(sd)
 	return sd, nil, err
+}
+
+func readTF(path string) (*weights.StateDict, *tfh5.Checkpoint, error) {
+	tf, err := tfh5.Read(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tf.StateDict, tf, nil
 }
 
 func exists(path string) bool {
