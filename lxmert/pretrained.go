@@ -44,8 +44,10 @@ const TFModelFile = "tf_model.h5"
 
 // ReadCheckpoint reads the weights of a model folder, in HF's order of preference:
 // model.safetensors, a sharded model.safetensors.index.json, pytorch_model.bin (torch.save's
-// zip, read without running pickled code), then tf_model.h5 (HF TensorFlow's Keras weights,
-// read with the HDF5 library and mapped to PyTorch names as HF's TF↔PT cross-loading does).
+// zip, read without running pickled code), then tf_model.h5 or a sharded
+// tf_model.h5.index.json (HF TensorFlow's Keras weights, read with the HDF5 library and mapped
+// to PyTorch names as HF's TF↔PT cross-loading does). A model.safetensors written by HF's TF
+// models (metadata format "tf") is mapped the same way.
 // Original LXMERT key names are mapped to HF's (see weights.MapOriginalKeys).
 func ReadCheckpoint(dir string) (*weights.StateDict, error) {
 	sd, _, err := readCheckpoint(dir, false)
@@ -61,16 +63,29 @@ func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkp
 	switch {
 	case preferTF && exists(filepath.Join(dir, TFModelFile)):
 		return readTF(filepath.Join(dir, TFModelFile))
+	case preferTF && exists(filepath.Join(dir, tfh5.IndexFile)):
+		return readTF(filepath.Join(dir, tfh5.IndexFile))
 	case exists(filepath.Join(dir, "model.safetensors")):
-		sd, _, err = weights.ReadSafetensors(filepath.Join(dir, "model.safetensors"))
+		var meta map[string]string
+		sd, meta, err = weights.ReadSafetensors(filepath.Join(dir, "model.safetensors"))
+		if err == nil && meta["format"] == "tf" { // written by HF's TF save_pretrained(safe_serialization=True)
+			sd, _, err = weights.FromTFWeights(sd)
+			if err != nil {
+				err = fmt.Errorf("lxmert: %s: %w", filepath.Join(dir, "model.safetensors"), err)
+			}
+			return sd, nil, err
+		}
 	case exists(filepath.Join(dir, "model.safetensors.index.json")):
 		sd, err = weights.ReadShardedSafetensors(dir)
 	case exists(filepath.Join(dir, "pytorch_model.bin")):
 		sd, err = weights.ReadTorchBin(filepath.Join(dir, "pytorch_model.bin"))
 	case exists(filepath.Join(dir, TFModelFile)):
 		return readTF(filepath.Join(dir, TFModelFile))
+	case exists(filepath.Join(dir, tfh5.IndexFile)):
+		return readTF(filepath.Join(dir, tfh5.IndexFile))
 	default:
-		return nil, nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json, pytorch_model.bin or %s", dir, TFModelFile)
+		return nil, nil, fmt.Errorf("lxmert: %s has no model.safetensors, model.safetensors.index.json, pytorch_model.bin, %s or %s",
+			dir, TFModelFile, tfh5.IndexFile)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -79,8 +94,13 @@ func readCheckpoint(dir string, preferTF bool) (*weights.StateDict, *tfh5.Checkp
 	return sd, nil, err
 }
 
+// readTF reads tf_model.h5 or, given the index of a sharded TF checkpoint, its shards.
 func readTF(path string) (*weights.StateDict, *tfh5.Checkpoint, error) {
-	tf, err := tfh5.Read(path)
+	read := tfh5.Read
+	if filepath.Base(path) == tfh5.IndexFile {
+		read = tfh5.ReadSharded
+	}
+	tf, err := read(path)
 	if err != nil {
 		return nil, nil, err
 	}

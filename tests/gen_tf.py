@@ -152,8 +152,9 @@ def name_tf_class(case, name):
 
 
 def fixtures(out_dir):
-    """Small committed files for lxmert/weights/tfh5's tests and fuzz seeds: a tiny
-    TFLxmertModel checkpoint, and hand-made Keras-style files."""
+    """Small committed files for lxmert/weights/tfh5's tests and fuzz seeds: tiny TFLxmertModel
+    and TFLxmertForPreTraining checkpoints (the model also sharded and as TF safetensors), and
+    hand-made Keras-style files."""
     g = torch.Generator().manual_seed(77)
     torch.manual_seed(77)
     cfg = LxmertConfig(vocab_size=20, hidden_size=8, num_attention_heads=2, intermediate_size=9,
@@ -165,7 +166,11 @@ def fixtures(out_dir):
         perturb(pt, g)
         src = os.path.join(out_dir, f"pt-source-{arch}")
         pt.save_pretrained(src, safe_serialization=True)
-        tf_cls.from_pretrained(src, from_pt=True).save_pretrained(os.path.join(out_dir, f"tiny-{arch}"))
+        tfm = tf_cls.from_pretrained(src, from_pt=True)
+        tfm.save_pretrained(os.path.join(out_dir, f"tiny-{arch}"))
+        if arch == "model":  # HF's other TF layouts: sharded h5 and safetensors with TF names
+            tfm.save_pretrained(os.path.join(out_dir, "tiny-model-sharded"), max_shard_size="10KB")
+            tfm.save_pretrained(os.path.join(out_dir, "tiny-model-tfsafetensors"), safe_serialization=True)
     rng = np.random.default_rng(7)
 
     def keras_file(path, datasets):

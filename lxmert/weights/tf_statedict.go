@@ -17,10 +17,25 @@ import (
 // are one parameter; copies that differ are an error naming both datasets. A dataset whose
 // path is not a layer weight, or a kernel that is not 2-D, is an error too.
 func FromTF(sd *StateDict) (*StateDict, map[string]string, error) {
+	return fromTF(sd, TFDatasetToPT)
+}
+
+// FromTFWeights is FromTF for the layouts that store each variable once, under its name
+// without the model scope ("lxmert/encoder/layer_._0/attention/self/query/kernel:0"): HF's
+// sharded tf_model-*.h5 and the model.safetensors HF's TF models write with
+// safe_serialization (metadata format "tf").
+func FromTFWeights(sd *StateDict) (*StateDict, map[string]string, error) {
+	return fromTF(sd, func(name string) (string, bool, error) {
+		pt, transpose := TFWeightToPT("scope/" + name)
+		return pt, transpose, nil
+	})
+}
+
+func fromTF(sd *StateDict, toPT func(string) (string, bool, error)) (*StateDict, map[string]string, error) {
 	out := NewStateDict()
 	source := map[string]string{}
 	for path, t := range sd.All() {
-		pt, transpose, err := TFDatasetToPT(path)
+		pt, transpose, err := toPT(path)
 		if err != nil {
 			return nil, nil, err
 		}

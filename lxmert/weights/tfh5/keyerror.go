@@ -76,6 +76,10 @@ func (c *Checkpoint) datasetOf(name string) string {
 	if scope == "" {
 		scope = "tf_lxmert_model"
 	}
+	if c.Unscoped {
+		w, _ := weights.PTToTFWeight(name, scope)
+		return strings.TrimPrefix(w, scope+"/")
+	}
 	d, _ := weights.PTToTFDataset(name, scope)
 	return d
 }

@@ -34,25 +34,15 @@ type Checkpoint struct {
 	StateDict *weights.StateDict // HF PyTorch names, float32, kernels transposed
 	Dataset   map[string]string  // PyTorch name → dataset path it was read from
 	Scope     string             // the model scope of the file, e.g. tf_lxmert_for_pre_training
+	// Unscoped: the datasets are named without the model scope (a sharded checkpoint).
+	Unscoped bool
 }
 
 // Read reads every dataset of a Keras weights file and maps it (see weights.FromTF). Strict:
 // a dataset that is not floating-point, is empty, has a path that is not a layer weight, or
 // makes the file declare more data than it can hold is an error naming the file and dataset.
 func Read(path string) (*Checkpoint, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("tfh5: %w", err)
-	}
-	if err := binding.CheckH5(path, budgetOf(info.Size()), checkTimeout(info.Size())); err != nil {
-		return nil, fmt.Errorf("tfh5: %w", err)
-	}
-	f, err := binding.OpenH5(path)
-	if err != nil {
-		return nil, fmt.Errorf("tfh5: %w", err)
-	}
-	defer f.Close()
-	raw, scope, err := readAll(f)
+	raw, scope, err := readFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("tfh5: %w", err)
 	}
@@ -61,6 +51,23 @@ func Read(path string) (*Checkpoint, error) {
 		return nil, fmt.Errorf("tfh5: %s: %w", path, err)
 	}
 	return &Checkpoint{Path: path, StateDict: sd, Dataset: source, Scope: scope}, nil
+}
+
+// readFile checks the file in isolation (binding.CheckH5), then reads it with readAll.
+func readFile(path string) (*weights.StateDict, string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := binding.CheckH5(path, budgetOf(info.Size()), checkTimeout(info.Size())); err != nil {
+		return nil, "", err
+	}
+	f, err := binding.OpenH5(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	return readAll(f)
 }
 
 // readAll reads every dataset as float32 under its path, checking classes and sizes first.
