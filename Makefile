@@ -1,15 +1,15 @@
 # One entry point for set-up, build and tests. Every target is idempotent and skips what is done.
 SHELL := /bin/bash
-APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ pkg-config python3-torch python3-venv python3-numpy
+APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ pkg-config python3-torch python3-venv python3-numpy libhdf5-dev
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
 STAMP := .stamp
 JOBS ?= 2
 
-.PHONY: setup apt venv gomod native build install test bench demo demo-model fuzz loadtest stress clean
+.PHONY: setup apt venv venv-tf gomod native build install test bench demo demo-model fuzz loadtest stress clean
 
-setup: apt venv gomod
+setup: apt venv venv-tf gomod
 
 # apt: install only when a package is missing (apt-get update first, as a fresh image needs it).
 apt:
@@ -25,6 +25,21 @@ $(STAMP)/venv: tests/requirements.txt
 	[ -x $(PY) ] || /usr/bin/python3 -m venv --system-site-packages $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -r tests/requirements.txt
 	$(PY) -c "import torch, transformers; from transformers import LxmertModel, LxmertTokenizerFast; print('reference: torch', torch.__version__, 'transformers', transformers.__version__)"
+	@touch $@
+
+# venv-tf: the HF TensorFlow reference (tests/gen_tf.py) in its own venv, never in .venv.
+# tf-keras is installed without its dependencies: they would pull the full tensorflow wheel.
+VENV_TF := .venv-tf
+venv-tf: $(STAMP)/venv-tf
+$(STAMP)/venv-tf: tests/requirements-tf.txt
+	@mkdir -p $(STAMP)
+	[ -x $(VENV_TF)/bin/python ] || /usr/bin/python3 -m venv --system-site-packages $(VENV_TF)
+	$(VENV_TF)/bin/python -m pip install -q --disable-pip-version-check -r tests/requirements-tf.txt
+	$(VENV_TF)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+		"$$(sed -n 's/^# TF_KERAS: //p' tests/requirements-tf.txt)"
+	TF_CPP_MIN_LOG_LEVEL=3 $(VENV_TF)/bin/python -c "import torch, tensorflow as tf, tf_keras, transformers, h5py; \
+		from transformers import TFLxmertModel; print('TF reference: tensorflow', tf.__version__, 'tf-keras', \
+		tf_keras.__version__, 'transformers', transformers.__version__, 'HDF5 (h5py)', h5py.version.hdf5_version)"
 	@touch $@
 
 gomod:
@@ -94,7 +109,7 @@ demo-model: apt gomod build
 # fuzz: every reader's fuzz target for FUZZTIME each (none may panic, hang or over-allocate).
 FUZZTIME ?= 60s
 FUZZ_TARGETS := ./lxmert/weights:FuzzParseSafetensors ./lxmert/weights:FuzzReadTorchPickle \
-	./lxmert/weights:FuzzReadTorchZip ./lxmert/weights:FuzzReadTorchLegacy \
+	./lxmert/weights:FuzzReadTorchZip ./lxmert/weights:FuzzReadTorchLegacy ./lxmert/weights/tfh5:FuzzRead \
 	./lxmert/features:FuzzTSVLine ./lxmert:FuzzConfigJSON \
 	./tokenizer:FuzzReadVocab ./tokenizer:FuzzTokenizerJSON ./tokenizer:FuzzEncode
 fuzz: build

@@ -41,3 +41,24 @@ func (m *LxmertForQuestionAnswering) LoadStateDict(sd *weights.StateDict) error 
 func (m *LxmertForQuestionAnswering) SavePretrained(dir string) error {
 	return savePretrained(dir, m.Config, ArchQuestionQA, m.params)
 }
+
+// TFLxmertModel is HF's TFLxmertModel: the same model as LxmertModel (an alias). Its
+// checkpoint, tf_model.h5, loads with FromPretrained (after any PyTorch weights in the
+// folder) or TFLxmertModelFromPretrained (before them).
+type TFLxmertModel = LxmertModel
+
+// TFLxmertForPreTraining is HF's TFLxmertForPreTraining: the same model as
+// LxmertForPreTraining (an alias).
+type TFLxmertForPreTraining = LxmertForPreTraining
+
+// TFLxmertModelFromPretrained loads a bare model from the folder's tf_model.h5, which HF's
+// TFLxmertModel.from_pretrained prefers; without one, from its PyTorch weights.
+func TFLxmertModelFromPretrained(dir string) (*LxmertModel, error) {
+	return loadTyped(dir, true, newLxmertModel)
+}
+
+// TFLxmertForPreTrainingFromPretrained loads a pretraining model from the folder's
+// tf_model.h5 or, without one, from its PyTorch weights.
+func TFLxmertForPreTrainingFromPretrained(dir string) (*LxmertForPreTraining, error) {
+	return loadTyped(dir, true, newLxmertForPreTraining)
+}

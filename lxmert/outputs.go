@@ -28,6 +28,16 @@ type LxmertForPreTrainingOutput struct {
 	CrossEncoderAttentions []binding.Tensor
 }
 
+// TFLxmertModelOutput is HF's TFLxmertModelOutput, an alias of LxmertModelOutput: HF's
+// TensorFlow and PyTorch classes return the same fields, and a checkpoint of HF's
+// TFLxmertModel (tf_model.h5) loads into the Go LxmertModel.
+type TFLxmertModelOutput = LxmertModelOutput
+
+// TFLxmertForPreTrainingOutput is HF's TFLxmertForPreTrainingOutput, an alias of
+// LxmertForPreTrainingOutput (the same fields). Loss is computed as HF PyTorch computes it;
+// HF TF's differs in two ways (see the README's comparison with HF).
+type TFLxmertForPreTrainingOutput = LxmertForPreTrainingOutput
+
 // LxmertForQuestionAnsweringOutput mirrors HF's LxmertForQuestionAnsweringOutput.
 type LxmertForQuestionAnsweringOutput struct {
 	Loss                   binding.Tensor // 0-dim; zero Tensor when no labels were given

@@ -38,9 +38,14 @@ func generate(t *testing.T, name string) string {
 // generateWith runs `script OUT args...` into tests/generated/<name>-<key>, reusing an
 // earlier run only when the script's source and the reference's versions are unchanged.
 func generateWith(t *testing.T, script, name string, args ...string) string {
+	return generateUsing(t, referencePython(t), referenceVersions(t), script, name, args...)
+}
+
+// generateUsing is generateWith with a given interpreter and the versions that key its cache.
+func generateUsing(t *testing.T, python, versions, script, name string, args ...string) string {
 	src, err := os.ReadFile(script)
 	require.NoError(t, err)
-	sum := sha256.Sum256(append(src, referenceVersions(t)...))
+	sum := sha256.Sum256(append(src, versions...))
 	root := filepath.Join("generated", name+"-"+hex.EncodeToString(sum[:6]))
 	done := filepath.Join(root, ".complete")
 	if _, err := os.Stat(done); err == nil {
@@ -51,7 +56,7 @@ func generateWith(t *testing.T, script, name string, args ...string) string {
 	for _, d := range stale {
 		require.NoError(t, os.RemoveAll(d))
 	}
-	out, err := exec.Command(referencePython(t), append([]string{script, root}, args...)...).CombinedOutput()
+	out, err := exec.Command(python, append([]string{script, root}, args...)...).CombinedOutput()
 	require.NoError(t, err, "%s %v failed:\n%s", script, args, out)
 	require.NoError(t, os.WriteFile(done, nil, 0o644))
 	return root
