@@ -15,7 +15,7 @@ import (
 
 // TestTrainDataParallelFailures: a worker that is killed makes the survivor exit non-zero
 // within the timeout with a message naming the dead rank (rank 0 serves the rendezvous store,
-// so its death is seen as that); under the launcher, the launcher names it and returns its
+// so its death is seen as that; which collective notices first depends on timing); under the launcher, the launcher names it and returns its
 // status; a missing peer fails the rendezvous after --timeout; ranks started with other
 // options fail at once naming the difference; an uneven batch and launcher
 // flags given to a worker are usage errors.
@@ -25,7 +25,7 @@ func TestTrainDataParallelFailures(t *testing.T) {
 		kill int
 		want string
 	}{
-		{1, `^lxmert train: rank 0: averaging gradients failed: rank 1 stopped \(it exited, was killed or lost its network\): `},
+		{1, `^lxmert train: rank 0: \S[^:]* failed: rank 1 stopped \(it exited, was killed or lost its network\): `},
 		{0, `^lxmert train: rank 1: \S[^:]* failed: rank 0 stopped \(the rendezvous store it serves at 127\.0\.0\.1:\d+ no longer answers\): `},
 	} {
 		t.Run(fmt.Sprintf("rank %d killed", tc.kill), func(t *testing.T) {
