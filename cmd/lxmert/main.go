@@ -21,7 +21,7 @@ type command struct {
 
 var commands = map[string]command{
 	"answer":   {"answer a question about an image's region features", runAnswer},
-	"convert":  {"rewrite a model folder's weights as safetensors (float32 or float16)", runConvert},
+	"convert":  {"rewrite a model folder's weights (any format) as safetensors (float32 or float16) or tf_model.h5", runConvert},
 	"demo":     {"answer questions about fresh synthetic scenes with the default model, report accuracy", runDemo},
 	"explain":  {"draw the regions a question attended to, with the answers, as a PNG", runExplain},
 	"forward":  {"run a model on inputs from a safetensors file, write every output", runForward},
