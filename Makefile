@@ -1,6 +1,6 @@
 # One entry point for set-up, build and tests. Every target is idempotent and skips what is done.
 SHELL := /bin/bash
-APT_PKGS := libtorch-dev libgloo-dev libopenblas0-openmp cmake g++ pkg-config python3-torch python3-venv python3-numpy libhdf5-dev
+APT_PKGS := libtorch-dev libgloo-dev libdnnl-dev libopenblas0-openmp cmake g++ pkg-config python3-torch python3-venv python3-numpy libhdf5-dev
 VENV := .venv
 PY := $(VENV)/bin/python
 BUILD := build
@@ -125,10 +125,13 @@ stress: build
 	go build -o bin/stress ./internal/stress
 	bin/stress
 
-# bench: Go forwards and the HF eager baseline in one run (compare ratios: the machine is noisy).
+# bench: one encoder layer and one X-layer, fused against their unfused composition; then
+# the whole QA model, Go fp32 and bf16 against HF eager, TorchScript and ONNX Runtime on the
+# same weights and inputs, interleaved (tests/bench.py: a table, then one JSON line).
 bench: setup build
-	go test -run '^$$' -bench QAForward -benchtime 10x ./lxmert
-	$(PY) tests/bench_hf.py
+	go build -o $(BUILD)/benchgo ./tests/benchgo
+	go test -run '^$$' -bench Layer -benchtime 20x ./lxmert
+	$(PY) tests/bench.py --go $(BUILD)/benchgo --dir $(BUILD)/bench
 
 # loadtest: lxmert serve with the default model on loopback (127.0.0.1 only), driven by 1, 8
 # and 32 concurrent clients, each level bounded to LOAD_REQUESTS requests and LOAD_TIME; prints

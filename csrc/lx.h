@@ -101,6 +101,55 @@ lx_err lx_cross_attention_layer(int grad, int train, const lx_attn_layer *w, lx_
                                 lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                                 lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *lang_probs);
 
+/* the inference fast path (csrc/fast_*.cc): eval mode, no autograd, oneDNN GEMMs with fused
+ * epilogues, buffers from a per-model pool. A context belongs to one model; free it with
+ * lx_fast_free (tensors it handed out stay valid). Weights are [out, in] float32 tensors,
+ * fastest when stored transposed (lx_relayout_linear); precision 0 is float32, 1 bfloat16
+ * (linear layers only; attention, softmax and LayerNorm stay float32). act: -1 none, 0 gelu
+ * (erf), 1 relu, 2 tanh, 3 sigmoid. Masks are extended masks [B,1,1,L] or NULL. */
+typedef void *lx_fast_ctx;
+typedef struct {
+  lx_tensor w, b; /* b nullable */
+} lx_lin;
+typedef struct {
+  lx_lin q, k, v, o;
+  lx_tensor lnw, lnb;
+} lx_fast_att;
+typedef struct {
+  lx_lin inter, out;
+  lx_tensor lnw, lnb;
+} lx_fast_ffn;
+typedef struct {
+  int heads, act, precision;
+  int threads; /* OpenMP team size of this call; 0: the process setting */
+  double eps;
+} lx_fast_cfg;
+lx_err lx_relayout_linear(lx_tensor w, int copy);
+/* a float32 [n, k] weight from row-major host data, stored transposed (one copy) */
+lx_err lx_from_blob_linear(const float *data, int64_t n, int64_t k, lx_tensor *out); /* copy 0: keep no values (placeholders) */
+lx_err lx_fast_new(lx_fast_ctx *out);
+void lx_fast_free(lx_fast_ctx c);
+lx_err lx_fast_linear(lx_fast_ctx c, int precision, int threads, lx_tensor x, const lx_lin *w,
+                      int act, lx_tensor *out);
+/* one LxmertLayer: self-attention block then FFN block; probs may be NULL */
+lx_err lx_fast_layer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *att,
+                     const lx_fast_ffn *ffn, lx_tensor x, lx_tensor mask, lx_tensor *out,
+                     lx_tensor *probs);
+/* one LxmertXLayer: the shared cross-attention both ways (language and vision rows stacked
+ * through its GEMMs), each side's self-attention, each side's FFN; probs (language to
+ * vision) may be NULL */
+lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
+                      const lx_fast_att *lang_self, const lx_fast_att *visn_self,
+                      const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn, lx_tensor lang,
+                      lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
+                      lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+/* the X-layer's shared cross-attention block alone, both directions (the first part of
+ * lx_fast_xlayer; each side's self-attention and FFN are then an lx_fast_layer each) */
+lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
+                     lx_tensor lang, lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
+                     lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+lx_err lx_fast_pool_bytes(lx_fast_ctx c, int64_t *cached);
+
 /* training (csrc/train.cc) */
 lx_err lx_backward(lx_tensor loss);
 lx_err lx_grad(lx_tensor t, lx_tensor *out); /* *out = NULL when t has no gradient */

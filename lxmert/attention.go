@@ -40,6 +40,19 @@ func fused(a *LxmertAttention, o *LxmertAttentionOutput, c *LxmertConfig) *bindi
 	}
 }
 
+// fastAttention packs the same weights for the fast path's one-call layers.
+func fastAttention(a *LxmertAttention, o *LxmertAttentionOutput) *binding.FastAttention {
+	return &binding.FastAttention{
+		Query: a.Query.fast(), Key: a.Key.fast(), Value: a.Value.fast(), Dense: o.Dense.fast(),
+		NormW: o.LayerNorm.Weight.T, NormB: o.LayerNorm.Bias.T,
+	}
+}
+
+// fastConfig is what the fast path's layer calls need from the config.
+func fastConfig(r run, c *LxmertConfig) binding.FastConfig {
+	return binding.FastConfig{Heads: c.NumAttentionHeads, Act: actCode(c.HiddenAct), Precision: r.prec, Eps: layerNormEps, Threads: r.threads}
+}
+
 // LxmertSelfAttentionLayer is self-attention plus its output block (keys NAME.self, NAME.output).
 type LxmertSelfAttentionLayer struct {
 	Self   *LxmertAttention

@@ -7,11 +7,18 @@ import (
 )
 
 // run carries what every module's forward needs: the scope that owns the intermediates,
-// whether dropout is active, and the caller's context (nil: never cancelled).
+// whether dropout is active, the caller's context (nil: never cancelled), and for inference
+// the fast path's context and precision (nil: the op-by-op ATen path, which autograd runs
+// through).
 type run struct {
 	s     *binding.Scope
 	train bool
 	ctx   context.Context
+	fast  *binding.FastContext
+	prec  binding.Precision
+	// threads is the OpenMP team size of fast calls (0: the process setting); a branch of
+	// a two-branch run gets its share.
+	threads int
 }
 
 // Linear is nn.Linear: keys NAME.weight [out, in] and NAME.bias [out].
@@ -28,11 +35,38 @@ func newLinear(p *params, name string, in, out int, bias bool) *Linear {
 }
 
 func (l *Linear) forward(r run, x binding.Tensor) binding.Tensor {
+	return l.forwardAct(r, x, binding.ActNone)
+}
+
+// forwardAct is act(forward(x)), the activation fused into the GEMM on the fast path.
+func (l *Linear) forwardAct(r run, x binding.Tensor, act binding.Activation) binding.Tensor {
+	if r.fast != nil {
+		return r.s.FastLinear(r.fast, r.prec, r.threads, x, l.fast(), act)
+	}
 	var b binding.Tensor
 	if l.Bias != nil {
 		b = l.Bias.T
 	}
-	return r.s.Linear(x, l.Weight.T, b)
+	y := r.s.Linear(x, l.Weight.T, b)
+	switch act {
+	case binding.ActGELU:
+		return r.s.GELU(y)
+	case binding.ActTanh:
+		return r.s.Tanh(y)
+	case binding.ActReLU:
+		return r.s.ReLU(y)
+	case binding.ActSigmoid:
+		return r.s.Sigmoid(y)
+	}
+	return y
+}
+
+func (l *Linear) fast() binding.FastLinear {
+	f := binding.FastLinear{W: l.Weight.T}
+	if l.Bias != nil {
+		f.B = l.Bias.T
+	}
+	return f
 }
 
 // LayerNorm is nn.LayerNorm with HF LXMERT's epsilon 1e-12: keys NAME.weight, NAME.bias.
@@ -49,6 +83,19 @@ func newLayerNorm(p *params, name string, dim int) *LayerNorm {
 
 func (n *LayerNorm) forward(r run, x binding.Tensor) binding.Tensor {
 	return r.s.LayerNorm(x, n.Weight.T, n.Bias.T, layerNormEps)
+}
+
+// actCode is config.hidden_act as the fast path's activation code.
+func actCode(name string) binding.Activation {
+	switch name {
+	case "relu":
+		return binding.ActReLU
+	case "tanh":
+		return binding.ActTanh
+	case "sigmoid":
+		return binding.ActSigmoid
+	}
+	return binding.ActGELU
 }
 
 // activation applies config.hidden_act (validated by LxmertConfig.Validate).

@@ -65,23 +65,39 @@ type encoderStates struct {
 
 func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask binding.Tensor, wantProbs bool) *encoderStates {
 	st := &encoderStates{}
-	visn := e.VisnFC.forward(r, feats, pos)
-	var probs binding.Tensor
-	for _, l := range e.Layer {
-		r.check()
-		lang, probs = l.forward(r, lang, langMask, wantProbs)
-		st.langHidden = append(st.langHidden, lang)
-		if wantProbs {
-			st.langAttn = append(st.langAttn, probs)
+	var visn, probs binding.Tensor
+	langSide := func(r run) []binding.Tensor {
+		for _, l := range e.Layer {
+			r.check()
+			lang, probs = l.forward(r, lang, langMask, wantProbs)
+			st.langHidden = append(st.langHidden, lang)
+			if wantProbs {
+				st.langAttn = append(st.langAttn, probs)
+			}
 		}
+		return append(append([]binding.Tensor{lang}, st.langHidden...), st.langAttn...)
 	}
-	for _, l := range e.RLayers {
-		r.check()
-		visn, probs = l.forward(r, visn, visnMask, wantProbs)
-		st.visnHidden = append(st.visnHidden, visn)
-		if wantProbs {
-			st.visnAttn = append(st.visnAttn, probs)
+	visnSide := func(r run) []binding.Tensor {
+		var p binding.Tensor // not probs: the other side may be writing it
+		if visn.IsNil() {
+			visn = e.VisnFC.forward(r, feats, pos)
 		}
+		for _, l := range e.RLayers {
+			r.check()
+			visn, p = l.forward(r, visn, visnMask, wantProbs)
+			st.visnHidden = append(st.visnHidden, visn)
+			if wantProbs {
+				st.visnAttn = append(st.visnAttn, p)
+			}
+		}
+		return append(append([]binding.Tensor{visn}, st.visnHidden...), st.visnAttn...)
+	}
+	if r.twoBranches() {
+		r.branches(langSide, visnSide)
+	} else {
+		visn = e.VisnFC.forward(r, feats, pos) // first, as HF: train-mode dropout draws in its order
+		langSide(r)
+		visnSide(r)
 	}
 	for _, x := range e.XLayers {
 		r.check()
@@ -92,7 +108,6 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 			st.crossAttn = append(st.crossAttn, probs)
 		}
 	}
-	r.check()
 	st.lang, st.visn = lang, visn
 	return st
 }
@@ -107,5 +122,5 @@ func newPooler(p *params, name string, c *LxmertConfig) *LxmertPooler {
 }
 
 func (m *LxmertPooler) forward(r run, lang binding.Tensor) binding.Tensor {
-	return r.s.Tanh(m.Dense.forward(r, r.s.Select(lang, 1, 0)))
+	return m.Dense.forwardAct(r, r.s.Select(lang, 1, 0), binding.ActTanh)
 }

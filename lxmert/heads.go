@@ -68,7 +68,7 @@ func newAnswerHead(p *params, name string, c *LxmertConfig, labels int) *LxmertV
 }
 
 func (a *LxmertVisualAnswerHead) forward(r run, pooled binding.Tensor) binding.Tensor {
-	return a.LogitFC3.forward(r, a.LogitFC2.forward(r, r.s.GELU(a.LogitFC0.forward(r, pooled))))
+	return a.LogitFC3.forward(r, a.LogitFC2.forward(r, a.LogitFC0.forwardAct(r, pooled, binding.ActGELU)))
 }
 
 // visualLoss describes one visual prediction task, in HF's order obj, attr, feat.

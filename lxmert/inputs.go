@@ -32,6 +32,9 @@ type Options struct {
 	// Context, when not nil, is checked between layers: once it is cancelled or past its
 	// deadline the forward stops at the next layer boundary and returns Context.Err().
 	Context context.Context
+	// Precision applies to inference (eval mode, a scope without autograd); the zero value
+	// is float32, within the parity tolerance of HF.
+	Precision Precision
 }
 
 // attentions and hiddenStates resolve the options against the config.

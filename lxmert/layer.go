@@ -51,7 +51,16 @@ func newLayer(p *params, name string, c *LxmertConfig) *LxmertLayer {
 	}
 }
 
+func (m *LxmertIntermediate) fastFFN(o *LxmertOutput) *binding.FastFFN {
+	return &binding.FastFFN{Intermediate: m.Dense.fast(), Output: o.Dense.fast(), NormW: o.LayerNorm.Weight.T, NormB: o.LayerNorm.Bias.T}
+}
+
 func (l *LxmertLayer) forward(r run, x, mask binding.Tensor, wantProbs bool) (out, probs binding.Tensor) {
+	if r.fast != nil { // inference: the whole layer in one call
+		c := l.Attention.cfg
+		return r.s.FastLayer(r.fast, fastConfig(r, c), fastAttention(l.Attention.Self, l.Attention.Output),
+			l.Intermediate.fastFFN(l.Output), x, mask, wantProbs)
+	}
 	a, probs := l.Attention.forward(r, x, mask, wantProbs)
 	return l.Output.forward(r, l.Intermediate.forward(r, a), a), probs
 }

@@ -120,6 +120,10 @@ func (m *LxmertModel) forward(r run, in Inputs, opts Options) (*LxmertModelOutpu
 		return nil, r.ctx.Err()
 	}
 	c := m.Config
+	r, err := m.prepare(r, opts)
+	if err != nil {
+		return nil, err
+	}
 	b, l, _, err := in.validate(r.s, c)
 	if err != nil {
 		return nil, err

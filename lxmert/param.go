@@ -44,13 +44,23 @@ type params struct {
 	// placeholders skips initialisation (and leaves memory untouched) for a model whose
 	// every parameter a checkpoint is about to replace.
 	placeholders bool
+	// fast is the model's state for the inference fast path (buffer pool, bf16 weights).
+	fast *binding.FastContext
 }
 
 func newParams(std float64, placeholders bool) *params {
 	s := binding.NewScope()
 	s.Seal() // parameters are freed by the model alone, never through binding.Free
-	return &params{scope: s, byName: map[string]*Param{}, tied: map[string]string{}, std: std, placeholders: placeholders}
+	p := &params{scope: s, byName: map[string]*Param{}, tied: map[string]string{}, std: std, placeholders: placeholders}
+	f, err := binding.NewFastContext()
+	p.scope.Fail(err)
+	p.fast = f
+	return p
 }
+
+// isLinearWeight reports whether prm is an nn.Linear weight [out, in]: those are stored
+// transposed in memory, the layout the fast path's GEMMs read without repacking.
+func isLinearWeight(prm *Param) bool { return prm.kind == initNormal && len(prm.Shape) == 2 }
 
 // add creates a float32 parameter initialised as HF's _init_weights does.
 func (p *params) add(name string, kind initKind, shape ...int64) *Param {
@@ -63,6 +73,9 @@ func (p *params) add(name string, kind initKind, shape ...int64) *Param {
 	}
 	p.scope.SetRequiresGrad(t, true) // a leaf, as nn.Parameter; eval scopes still record nothing
 	prm := &Param{Name: name, Shape: shape, T: t, kind: kind}
+	if isLinearWeight(prm) {
+		p.scope.RelayoutLinear(t, !p.placeholders)
+	}
 	p.order = append(p.order, prm)
 	p.byName[name] = prm
 	return prm
@@ -108,5 +121,6 @@ func (p *params) close() {
 	}
 	defer unlock()
 	p.g.closed = true
+	p.fast.Close()
 	p.scope.Close()
 }

@@ -160,10 +160,11 @@ func loadTyped[M Pretrained](dir string, preferTF bool, build func(*LxmertConfig
 // replaces every one of them or the model is closed) and loads the checkpoint.
 func load[M Pretrained](dir string, preferTF bool, c *LxmertConfig, build func(*LxmertConfig, bool) (M, error)) (M, error) {
 	var zero M
-	sd, tf, err := readCheckpoint(dir, preferTF)
+	sd, tf, release, err := readMapped(dir, preferTF)
 	if err != nil {
 		return zero, err
 	}
+	defer release() // LoadStateDict copies every tensor: nothing keeps the mapped bytes
 	m, err := build(c, true)
 	if err != nil {
 		return zero, err

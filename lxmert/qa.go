@@ -72,6 +72,10 @@ func (m *LxmertForQuestionAnswering) ForwardScope(s *binding.Scope, in Inputs, l
 
 func (m *LxmertForQuestionAnswering) forward(r run, in Inputs, labels binding.Tensor, opts Options) (*LxmertForQuestionAnsweringOutput, error) {
 	s := r.s
+	r, err := m.Lxmert.prepare(r, opts)
+	if err != nil {
+		return nil, err
+	}
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
 		return nil, err

@@ -23,6 +23,9 @@ func (p *params) newStage() *stage { return &stage{p: p, s: binding.NewScope()} 
 // put stages t (made in st.s) as prm's next tensor, a leaf that requires gradients.
 func (st *stage) put(prm *Param, t binding.Tensor, shape []int64) {
 	st.s.SetRequiresGrad(t, true)
+	if prm.kind == initNormal && len(shape) == 2 { // a linear weight: stored transposed
+		st.s.RelayoutLinear(t, true)
+	}
 	st.swaps = append(st.swaps, swap{prm, t, append([]int64(nil), shape...)})
 }
 

@@ -79,7 +79,12 @@ func (p *params) load(sd *weights.StateDict) error {
 	for _, prm := range p.order {
 		src, _ := sd.Get(prm.Name)
 		dt := hostTypes[src.DType]
-		t := st.s.FromBytes(src.Data, dt, src.Shape...)
+		var t binding.Tensor
+		if dt == binding.Float32 && isLinearWeight(prm) && len(src.Shape) == 2 {
+			t = st.s.FromBytesLinear(src.Data, src.Shape[0], src.Shape[1]) // stored transposed in one copy
+		} else {
+			t = st.s.FromBytes(src.Data, dt, src.Shape...)
+		}
 		if dt != binding.Float32 {
 			t = st.s.ToDType(t, binding.Float32)
 		}

@@ -25,6 +25,29 @@ func newXLayer(p *params, name string, c *LxmertConfig) *LxmertXLayer {
 
 // forward returns both sides' outputs and, when asked, the language→vision probabilities.
 func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor) {
+	if r.twoBranches() { // the cross-attention, then each side's self-attention and FFN at once
+		va := x.VisualAttention
+		rc := r
+		rc.threads = crossThreads(lang, visn)
+		l, v, probs := r.s.FastCross(r.fast, fastConfig(rc, va.cfg), fastAttention(va.Att, va.Output), lang, visn, langMask, visnMask, wantProbs)
+		r.branches(func(r run) []binding.Tensor {
+			langOut, _ = r.s.FastLayer(r.fast, fastConfig(r, va.cfg), fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output),
+				x.LangInter.fastFFN(x.LangOutput), l, langMask, false)
+			return []binding.Tensor{langOut}
+		}, func(r run) []binding.Tensor {
+			visnOut, _ = r.s.FastLayer(r.fast, fastConfig(r, va.cfg), fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output),
+				x.VisnInter.fastFFN(x.VisnOutput), v, visnMask, false)
+			return []binding.Tensor{visnOut}
+		})
+		r.s.Free(l, v)
+		return langOut, visnOut, probs
+	}
+	if r.fast != nil { // inference: the whole layer in one call
+		va := x.VisualAttention
+		return r.s.FastXLayer(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
+			fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output),
+			x.LangInter.fastFFN(x.LangOutput), x.VisnInter.fastFFN(x.VisnOutput), lang, visn, langMask, visnMask, wantProbs)
+	}
 	l, v, probs := x.VisualAttention.forward(r, lang, visn, langMask, visnMask, wantProbs)
 	l, _ = x.LangSelfAtt.forward(r, l, langMask, false)
 	v, _ = x.VisnSelfAtt.forward(r, v, visnMask, false)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/lxmert-go/golxmert/lxmert"
 	"github.com/lxmert-go/golxmert/lxmert/answer"
 	"github.com/lxmert-go/golxmert/lxmert/features"
 )
@@ -19,17 +20,19 @@ import (
 type answerFlags struct {
 	model, feats, imageID, question *string
 	topK, maxLen, threads           *int
+	precision                       *string
 }
 
 func addAnswerFlags(fs *flag.FlagSet) answerFlags {
 	return answerFlags{
-		model:    fs.String("model", "", "QA model folder (default: the embedded demo model)"),
-		feats:    fs.String("features", "", "region features: .tsv, .arrow, .npz or .safetensors (required)"),
-		imageID:  fs.String("image-id", "", "image to ask about"),
-		question: fs.String("question", "", "the question"),
-		topK:     fs.Int("top-k", 5, "answers to show"),
-		maxLen:   fs.Int("max-length", 20, "question length in tokens, [CLS] and [SEP] included"),
-		threads:  fs.Int("threads", 0, threadsHelp),
+		model:     fs.String("model", "", "QA model folder (default: the embedded demo model)"),
+		feats:     fs.String("features", "", "region features: .tsv, .arrow, .npz or .safetensors (required)"),
+		imageID:   fs.String("image-id", "", "image to ask about"),
+		question:  fs.String("question", "", "the question"),
+		topK:      fs.Int("top-k", 5, "answers to show"),
+		maxLen:    fs.Int("max-length", 20, "question length in tokens, [CLS] and [SEP] included"),
+		threads:   fs.Int("threads", 0, threadsHelp),
+		precision: fs.String("precision", "fp32", precisionHelp),
 	}
 }
 
@@ -41,7 +44,11 @@ func (f answerFlags) open() (*answer.Answerer, features.Source, error) {
 	if err := setThreads(*f.threads); err != nil {
 		return nil, nil, err
 	}
-	opts := answer.Options{TopK: *f.topK, MaxLength: *f.maxLen}
+	prec, err := lxmert.ParsePrecision(*f.precision)
+	if err != nil {
+		return nil, nil, usagef("--precision: %v", err)
+	}
+	opts := answer.Options{TopK: *f.topK, MaxLength: *f.maxLen, Precision: prec}
 	a, err := loadAnswerer(*f.model, opts)
 	if err != nil {
 		return nil, nil, err

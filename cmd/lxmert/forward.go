@@ -17,6 +17,7 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	attn := fs.Bool("output-attentions", false, "also write the attention tuples")
 	hidden := fs.Bool("output-hidden-states", false, "also write the hidden-state tuples")
 	threads := fs.Int("threads", 0, threadsHelp)
+	precision := fs.String("precision", "fp32", precisionHelp)
 	gradsOut := fs.String("grads", "", "also write d(loss)/d(param) of this forward to a safetensors file, by HF parameter name (the inputs must include labels)")
 	trainSeed := fs.Int64("train-seed", -1, "run a train-mode forward (dropout on) with LibTorch's generator seeded with this value (-1: eval mode)")
 	if err := parse(fs, args, stdout); err != nil {
@@ -27,6 +28,13 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := setThreads(*threads); err != nil {
 		return err
+	}
+	prec, err := lxmert.ParsePrecision(*precision)
+	if err != nil {
+		return usagef("--precision: %v", err)
+	}
+	if prec != lxmert.PrecisionFP32 && (*gradsOut != "" || *trainSeed >= 0) {
+		return usagef("--precision %s is for eval forwards (not with --grads or --train-seed)", prec)
 	}
 	m, err := lxmert.FromPretrained(*model)
 	if err != nil {
@@ -41,7 +49,7 @@ func runForward(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := lxmert.Options{OutputAttentions: *attn, OutputHiddenStates: *hidden}
+	opts := lxmert.Options{OutputAttentions: *attn, OutputHiddenStates: *hidden, Precision: prec}
 	var res, grads *weights.StateDict
 	if *gradsOut != "" {
 		res, grads, err = lxmert.BackwardNamed(m, in, opts)

@@ -34,6 +34,9 @@ type Result struct {
 type Options struct {
 	TopK      int // answers per question; 0 means 5
 	MaxLength int // question tokens, [CLS] and [SEP] included; 0 means 20
+	// Precision of the forwards (lxmert.PrecisionBF16: about twice as fast, answers agree
+	// with float32 on ≥ 99% of questions); the zero value is float32.
+	Precision lxmert.Precision
 }
 
 // Answerer holds a QA model, its tokenizer and its answer labels.
@@ -42,6 +45,7 @@ type Answerer struct {
 	Labels *vqa.Labels
 	enc    *vqa.Encoder
 	topK   int
+	prec   lxmert.Precision
 }
 
 // Load reads a model folder: config.json, weights, answer labels (id2label or the original
@@ -84,7 +88,10 @@ func New(m *lxmert.LxmertForQuestionAnswering, labels *vqa.Labels, tok *tokenize
 		o.TopK = 5
 	}
 	m.Eval()
-	return &Answerer{Model: m, Labels: labels, topK: o.TopK,
+	if _, err := lxmert.ParsePrecision(o.Precision.String()); err != nil {
+		return nil, fmt.Errorf("answer: %w", err)
+	}
+	return &Answerer{Model: m, Labels: labels, topK: o.TopK, prec: o.Precision,
 		enc: &vqa.Encoder{Tok: tok, MaxLength: o.MaxLength, FeatDim: m.Config.VisualFeatDim}}, nil
 }
 
@@ -143,7 +150,7 @@ func (a *Answerer) forward(ctx context.Context, images []*features.Image, questi
 	if err != nil {
 		return nil, nil, err
 	}
-	out, err := a.Model.ForwardScope(s, in, nil, lxmert.Options{OutputAttentions: attn, IgnoreConfigOutputs: true, Context: ctx})
+	out, err := a.Model.ForwardScope(s, in, nil, lxmert.Options{OutputAttentions: attn, IgnoreConfigOutputs: true, Context: ctx, Precision: a.prec})
 	if err != nil {
 		return nil, nil, fmt.Errorf("answer: %w", err)
 	}

@@ -1,0 +1,122 @@
+// The inference fast path (eval, no autograd): oneDNN primitives on the tensors' own memory,
+// created once per shape and reused, with GEMM epilogues (bias, activation, residual), and
+// activation buffers recycled by a per-model pool. Internal to csrc/fast_*.cc.
+#pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "common.h"
+
+namespace lx {
+int wanted_threads();  // the process's intra-op thread setting (csrc/runtime.cc)
+}
+
+namespace lx::fast {
+
+using dt = dnnl::memory::data_type;
+using dims = dnnl::memory::dims;
+
+// Epilogue of a linear layer, applied to x·Wᵀ + b before the result is stored.
+enum Act { kNone = -1, kGelu = 0, kRelu = 1, kTanh = 2, kSigmoid = 3 };
+
+// Pool hands out tensors whose storage returns to it when the tensor dies, so that the
+// buffers of one forward serve the next (no page faults, no mmap churn). Sizes are rounded
+// to eighths of a power of two so that nearby shapes share buffers. Thread-safe.
+class Pool : public std::enable_shared_from_this<Pool> {
+ public:
+  explicit Pool(size_t cap) : cap_(cap) {}
+  ~Pool();
+  at::Tensor tensor(at::IntArrayRef sizes, at::ScalarType type);
+  void *get(size_t bytes, size_t *rounded);
+  void put(void *p, size_t rounded);
+  void close();  // drop the cache; buffers still in use are freed when returned
+  size_t cached() const { return cached_; }
+
+ private:
+  std::mutex mu_;
+  std::unordered_multimap<size_t, void *> free_;
+  size_t cached_ = 0, cap_;
+  bool closed_ = false;
+};
+
+// Scratch is a pool buffer for the duration of one call.
+struct Scratch {
+  Scratch(Pool &p, size_t bytes) : pool(p) { ptr = p.get(bytes, &size); }
+  ~Scratch() { pool.put(ptr, size); }
+  Scratch(const Scratch &) = delete;
+  Scratch &operator=(const Scratch &) = delete;
+  Pool &pool;
+  void *ptr;
+  size_t size;
+};
+
+// A weight as oneDNN reads it: f32 in the tensor's own memory (K×N "ab" when the [out,in]
+// weight is stored transposed, "ba" when row-major) or a packed bf16 copy.
+struct Weight {
+  dnnl::memory::desc md;
+  void *data;
+  at::Tensor keep;  // what owns data
+};
+
+// Ctx is one model's fast-path state: the pool and the bf16 copies of its weights, each
+// rebuilt when its source tensor changes (a training step, a load).
+class Ctx {
+ public:
+  Ctx() : pool(std::make_shared<Pool>(size_t(512) << 20)) {}
+  ~Ctx() { pool->close(); }
+  std::shared_ptr<Pool> pool;
+  Weight weight(const at::Tensor &w, bool bf16);
+
+ private:
+  struct Packed {
+    const void *src;
+    uint32_t version;
+    Weight w;
+  };
+  std::mutex mu_;
+  std::unordered_map<const void *, Packed> packed_;
+};
+
+// Precision of the linear layers of one call.
+struct Cfg {
+  int heads;
+  int act;
+  float eps;
+  bool bf16;
+  int threads;
+};
+
+dnnl::engine &engine();
+// Team sets this OS thread's OpenMP team size to n (0: the process setting) for one call and
+// restores it after, so that later ATen ops on the thread keep their own setting.
+class Team {
+ public:
+  explicit Team(int n = 0);
+  ~Team();
+  Team(const Team &) = delete;
+  Team &operator=(const Team &) = delete;
+
+ private:
+  int old_;
+};
+
+// y[M,N] = act(x[M,K]·Wᵀ + b) (+ resid[M,N]); x, y and resid are row-major with the given
+// leading dimensions; x and y of type xt / yt (f32 or bf16).
+void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
+            int64_t N, const float *bias, int act, const float *resid, void *y, dt yt);
+// In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).
+void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, const at::Tensor &b,
+                float eps);
+// Multi-head attention core: q [B,Lq,H] and k, v [B,Lk,H] (row strides ldq / ldk), additive
+// mask [B,1,1,Lk] or undefined; probs [B,heads,Lq,Lk] (written), ctx [B,Lq,H] (row stride ldc).
+void attention(Ctx &c, int64_t B, int64_t Lq, int64_t Lk, int64_t H, int heads, const float *q,
+               int64_t ldq, const float *k, const float *v, int64_t ldk, const at::Tensor &mask,
+               float *probs, float *ctx, int64_t ldc);
+// f32 -> bf16 copy of n elements.
+void to_bf16(const float *src, void *dst, int64_t n);
+
+}  // namespace lx::fast

@@ -1,0 +1,55 @@
+package lxmert
+
+import (
+	"sync"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// twoBranches reports whether a forward runs LXMERT's language and vision sides at once: on
+// the fast path with two or more intra-op threads. The sides are independent between
+// cross-attentions, and at LXMERT's shapes two single-threaded streams of GEMMs beat one
+// two-threaded stream: no fork and join per op (milliseconds each on a busy machine), no
+// split of small matrices. With 20 tokens and 36 boxes the work is even (9 language layers
+// of 20 rows, 5 relation layers of 36).
+func (r run) twoBranches() bool { return r.fast != nil && r.threads == 0 && binding.NumThreads() >= 2 }
+
+// branches runs lang and visn at once, each on its own OS thread with half the intra-op
+// threads and a scope of its own; the tensors each returns move into r's scope.
+func (r run) branches(lang, visn func(run) []binding.Tensor) {
+	n := binding.NumThreads()
+	rl, rv := r, r
+	rl.s, rl.threads = binding.NewScope(), max(1, n/2)
+	rv.s, rv.threads = binding.NewScope(), max(1, n-n/2)
+	var keepL []binding.Tensor
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		keepL = lang(rl)
+	}()
+	keepV := visn(rv)
+	wg.Wait()
+	for _, b := range []struct {
+		s    *binding.Scope
+		keep []binding.Tensor
+	}{{rl.s, keepL}, {rv.s, keepV}} {
+		r.s.Fail(b.s.Err())
+		b.s.Keep(b.keep...)
+		r.s.Adopt(b.keep...)
+		b.s.Close()
+	}
+}
+
+// crossThreads is the team size of an X-layer's cross-attention block between two-branch
+// phases: one thread up to batch 8 or so (its 56 rows per example split poorly, and a
+// fork/join per op costs more than it saves on a busy machine; measured with CPU time),
+// every intra-op thread (0) for bigger batches.
+func crossThreads(lang, visn binding.Tensor) int {
+	l, err1 := binding.Shape(lang)
+	v, err2 := binding.Shape(visn)
+	if err1 != nil || err2 != nil || len(l) != 3 || len(v) != 3 || l[0]*(l[1]+v[1]) >= 1024 {
+		return 0
+	}
+	return 1
+}
