@@ -35,8 +35,9 @@ func (r run) branches(lang, visn func(run) []binding.Tensor) {
 		keep []binding.Tensor
 	}{{rl.s, keepL}, {rv.s, keepV}} {
 		r.s.Fail(b.s.Err())
-		b.s.Keep(b.keep...)
-		r.s.Adopt(b.keep...)
+		keep := live(b.keep)
+		b.s.Keep(keep...)
+		r.s.Adopt(keep...)
 		b.s.Close()
 	}
 }
@@ -52,4 +53,18 @@ func crossThreads(lang, visn binding.Tensor) int {
 		return 0
 	}
 	return 1
+}
+
+// live drops nil tensors (a branch that failed) and repeats (a last layer's output is also
+// its hidden state) from ts.
+func live(ts []binding.Tensor) []binding.Tensor {
+	out := make([]binding.Tensor, 0, len(ts))
+	seen := map[binding.Tensor]bool{}
+	for _, t := range ts {
+		if !t.IsNil() && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
 }
