@@ -77,12 +77,15 @@ func TestGroupValues(t *testing.T) {
 // (With more ranks, a rank whose ring neighbour is still alive only fails once that one
 // gives up, and may name both.)
 func TestExplainNamesStoppedRank(t *testing.T) {
+	closed := make(chan struct{}) // as in a real death, rank 1 stops before rank 0's failure
 	onRanks(t, 2, func(t *testing.T, g *Group) {
 		require.NoError(t, g.Barrier())
 		if g.Rank() == 1 {
 			g.Close()
+			close(closed)
 			return
 		}
+		<-closed
 		gloo := errors.New("binding: AllReduce: Connection closed by peer")
 		err := g.Explain("all-reduce", gloo)
 		require.ErrorIs(t, err, ErrPeerLost)
