@@ -38,6 +38,8 @@ func (g *asker) ask(t Type, want bool) (text, answer string, ok bool) {
 			return g.sameAttr(want)
 		}
 		return g.moreFewer(want)
+	case TypePosition:
+		return g.position(want)
 	}
 	return "", "", false
 }

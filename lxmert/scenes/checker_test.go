@@ -233,6 +233,9 @@ func (c chkScene) answer() string {
 			return yn(c.s.Objects[i].Values[a] == c.s.Objects[j].Values[a])
 		}
 		i := c.unique(d, -1)
+		if rest[0] == "in" {
+			return c.half(i, rest)
+		}
 		rel, rest := c.parseRel(rest)
 		jd, rest := parseDesc(c.t, rest)
 		require.Empty(c.t, rest, c.text)
@@ -243,6 +246,21 @@ func (c chkScene) answer() string {
 	}
 	c.t.Fatalf("unknown template: %q", c.text)
 	return ""
+}
+
+const chkHalfMargin = 0.06 // the documented PositionMargin, restated
+
+// half answers "in the <side> half of the picture" about object i.
+func (c chkScene) half(i int, rest []string) string {
+	require.Len(c.t, rest, 7, c.text)
+	require.Equal(c.t, "in the|half of the picture", strings.Join(rest[:2], " ")+"|"+strings.Join(rest[3:], " "), c.text)
+	B := c.s.Objects[i].Box
+	x, y := (B[0]+B[2])/2/float64(c.s.Width), (B[1]+B[3])/2/float64(c.s.Height)
+	d := map[string]float64{"left": 0.5 - x, "right": x - 0.5, "top": 0.5 - y, "bottom": y - 0.5}
+	v, ok := d[rest[2]]
+	require.True(c.t, ok, "%q: unknown half", c.text)
+	require.False(c.t, v >= -chkHalfMargin && v <= chkHalfMargin, "%q: object near the middle", c.text)
+	return yn(v > 0)
 }
 
 func TestCheckerAgreesWithGenerator(t *testing.T) {
@@ -256,4 +274,44 @@ func TestCheckerAgreesWithGenerator(t *testing.T) {
 		}
 	}
 	require.Greater(t, n, 3900, fmt.Sprint("questions checked: ", n))
+}
+
+func TestCheckerAgreesOnPositionQuestions(t *testing.T) {
+	ss, err := Generate(43, 300, Options{FeatDim: 16})
+	require.NoError(t, err)
+	n, yes := 0, 0
+	for _, s := range ss {
+		qs, err := QuestionsMix(s, streamRNG(43, purposeQuestions, uint64(s.Index)), 6, Mix{TypePosition: 1})
+		require.NoError(t, err)
+		for _, q := range qs {
+			require.Equal(t, TypePosition, q.Type)
+			require.Equal(t, q.Answer, chkScene{t, s, q.Text}.answer(), "scene %s: %q", s.ID, q.Text)
+			n++
+			if q.Answer == "yes" {
+				yes++
+			}
+		}
+	}
+	require.Greater(t, n, 1500, "questions checked")
+	require.InDelta(t, 0.5, float64(yes)/float64(n), 0.05, "yes share")
+}
+
+// A nil Mix never asks the training-only position questions, and naming only the five
+// types leaves the default draws unchanged.
+func TestDefaultMixHasNoPositionQuestions(t *testing.T) {
+	ss, err := Generate(44, 100, Options{FeatDim: 16})
+	require.NoError(t, err)
+	five := Mix{}
+	for _, ty := range Types() {
+		five[ty] = 1
+	}
+	for _, s := range ss {
+		a := Questions(s, streamRNG(44, purposeQuestions, uint64(s.Index)), 10)
+		b, err := QuestionsMix(s, streamRNG(44, purposeQuestions, uint64(s.Index)), 10, five)
+		require.NoError(t, err)
+		require.Equal(t, a, b)
+		for _, q := range a {
+			require.NotEqual(t, TypePosition, q.Type, q.Text)
+		}
+	}
 }

@@ -17,10 +17,14 @@ const (
 	TypeCompare   Type = "compare"   // are there more cubes than spheres?
 )
 
-// Types lists the question types in a fixed order.
+// Types lists the five evaluated question types in a fixed order.
 func Types() []Type {
 	return []Type{TypeAttribute, TypeExist, TypeCount, TypeSpatial, TypeCompare}
 }
+
+// AllTypes is Types followed by the training-only types (TypePosition), which only a Mix
+// that names them asks.
+func AllTypes() []Type { return append(Types(), TypePosition) }
 
 // Question is one generated question with its answer (a member of Answers()).
 type Question struct {
@@ -31,8 +35,8 @@ type Question struct {
 	Type    Type
 }
 
-// Mix weighs the question types (relative, need not sum to 1). A nil Mix weighs all types
-// equally; types missing from a non-nil Mix are not asked.
+// Mix weighs the question types of AllTypes (relative, need not sum to 1). A nil Mix weighs
+// the five Types equally; types missing from a non-nil Mix are not asked.
 type Mix map[Type]float64
 
 // Questions asks up to k distinct questions about s with every type equally likely. It
@@ -58,7 +62,7 @@ func QuestionsMix(s *Scene, rng *rand.Rand, k int, mix Mix) ([]Question, error) 
 	// Retrying within the drawn type keeps the type shares close to the mix even when a
 	// scene makes one type hard to ask.
 	for slots := 0; len(out) < k && slots < 4*k+4; slots++ {
-		t := Types()[pick(rng, weights)]
+		t := AllTypes()[pick(rng, weights)]
 		want := rng.IntN(2) == 0
 		for try := 0; try < 8; try++ {
 			text, ans, ok := g.ask(t, want)
@@ -75,10 +79,10 @@ func QuestionsMix(s *Scene, rng *rand.Rand, k int, mix Mix) ([]Question, error) 
 }
 
 func (m Mix) weights() ([]float64, error) {
-	types := Types()
+	types := AllTypes()
 	w := make([]float64, len(types))
 	if m == nil {
-		for i := range w {
+		for i := range Types() {
 			w[i] = 1
 		}
 		return w, nil
