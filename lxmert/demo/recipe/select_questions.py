@@ -3,6 +3,9 @@
 
 Stage 2 ("hard"): every two-object question (spatial yes/no, same-attribute) plus as many
 others drawn at random. Stage 3 ("quota"): fixed counts per template, counting heavy.
+Stage 4's curriculum ("halves SIDES"): the position questions about the named halves of the
+picture only (SIDES: comma-separated, of left, right, top, bottom), in file order; and
+("relations") the spatial yes/no questions only, in file order.
 Standard library only, seeded, so `make demo-model` picks the same questions every time.
 """
 import collections
@@ -55,15 +58,37 @@ def quota(qs):
     return sel
 
 
+SIDES = ("left", "right", "top", "bottom")
+
+
+def halves(qs, sides):
+    bad = [s for s in sides if s not in SIDES]
+    if bad or not sides:
+        sys.exit(f"halves: sides {sides!r}, want some of {', '.join(SIDES)}")
+    return [q for q in qs if any(f" in the {s} half of the picture?" in q["sent"] for s in sides)]
+
+
+def relations(qs):
+    return [q for q in qs if q["question_type"] == "spatial" and q["sent"].startswith("is the")]
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("hard", "quota"):
-        sys.exit("usage: select_questions.py hard|quota IN.json OUT.json")
-    with open(sys.argv[2]) as f:
+    a = sys.argv[1:]
+    if len(a) == 4 and a[0] == "halves":
+        mode, inp, out = f"halves {a[1]}", a[2], a[3]
+        pick = lambda qs: halves(qs, a[1].split(","))
+    elif len(a) == 3 and a[0] in ("hard", "quota", "relations"):
+        mode, inp, out = a[0], a[1], a[2]
+        pick = {"hard": hard, "quota": quota, "relations": relations}[a[0]]
+    else:
+        sys.exit("usage: select_questions.py hard|quota|relations IN.json OUT.json\n"
+                 "       select_questions.py halves SIDES IN.json OUT.json")
+    with open(inp) as f:
         qs = json.load(f)
-    sel = hard(qs) if sys.argv[1] == "hard" else quota(qs)
-    with open(sys.argv[3], "w") as f:
+    sel = pick(qs)
+    with open(out, "w") as f:
         json.dump(sel, f)
-    print(f"{sys.argv[1]}: {len(sel)} of {len(qs)} questions -> {sys.argv[3]}")
+    print(f"{mode}: {len(sel)} of {len(qs)} questions -> {out}")
 
 
 if __name__ == "__main__":
