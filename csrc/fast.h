@@ -116,7 +116,9 @@ void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, con
 void attention(Ctx &c, int64_t B, int64_t Lq, int64_t Lk, int64_t H, int heads, const float *q,
                int64_t ldq, const float *k, const float *v, int64_t ldk, const at::Tensor &mask,
                float *probs, float *ctx, int64_t ldc);
-// f32 -> bf16 copy of n elements.
+// f32 -> bf16 copy of n elements (round to nearest even).
 void to_bf16(const float *src, void *dst, int64_t n);
+// f32 rows src [M, K] (row stride ld) -> contiguous bf16 rows dst [M, K].
+void to_bf16_rows(const float *src, int64_t ld, void *dst, int64_t M, int64_t K);
 
 }  // namespace lx::fast

@@ -114,11 +114,7 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
   std::unique_ptr<Scratch> xs;
   if (w.md.data_type() == dt::bf16 && xt == dt::f32) {  // bf16 weights take bf16 rows
     xs = std::make_unique<Scratch>(*c.pool, M * K * 2);
-    auto *src = static_cast<const float *>(x);
-    at::parallel_for(0, M, 16, [&](int64_t b, int64_t e) {
-      for (int64_t i = b; i < e; i++)
-        to_bf16(src + i * ldx, static_cast<uint16_t *>(xs->ptr) + i * K, K);
-    });
+    to_bf16_rows(static_cast<const float *>(x), ldx, xs->ptr, M, K);
     x = xs->ptr, xt = dt::bf16, ldx = K;
   }
   auto wfmt = w.md.data_type() == dt::bf16 ? std::string("p") : fmt("%ld", (long)w.md.data.format_desc.blocking.strides[0]);
@@ -234,17 +230,6 @@ void attention(Ctx &c, int64_t B, int64_t Lq, int64_t Lk, int64_t H, int heads, 
       {{DNNL_ARG_SRC, sm},
        {DNNL_ARG_WEIGHTS, memory(vd, e, const_cast<float *>(v))},
        {DNNL_ARG_DST, memory(cd, e, ctx)}});
-}
-
-void to_bf16(const float *src, void *dst, int64_t n) {
-  auto *d = static_cast<uint16_t *>(dst);
-  for (int64_t i = 0; i < n; i++) {
-    uint32_t u;
-    std::memcpy(&u, src + i, 4);
-    // round to nearest even; NaN stays NaN (quiet bit set)
-    d[i] = std::isnan(src[i]) ? static_cast<uint16_t>((u >> 16) | 0x40)
-                              : static_cast<uint16_t>((u + 0x7fff + ((u >> 16) & 1)) >> 16);
-  }
 }
 
 }  // namespace lx::fast

@@ -19,6 +19,9 @@ type run struct {
 	// threads is the OpenMP team size of fast calls (0: the process setting); a branch of
 	// a two-branch run gets its share.
 	threads int
+	// firstOnly: the caller reads only the pooled output (the first language token of the
+	// last layer), so the fast path may skip the last X-layer's work nothing else reads.
+	firstOnly bool
 }
 
 // Linear is nn.Linear: keys NAME.weight [out, in] and NAME.bias [out].

@@ -76,6 +76,8 @@ func (m *LxmertForQuestionAnswering) forward(r run, in Inputs, labels binding.Te
 	if err != nil {
 		return nil, err
 	}
+	// Only the pooled output feeds the answer head unless hidden states or attentions are asked.
+	r.firstOnly = !opts.hiddenStates(m.Config) && !opts.attentions(m.Config)
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
 		return nil, err
