@@ -108,6 +108,14 @@ class Team {
 // leading dimensions; x and y of type xt / yt (f32 or bf16).
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt);
+// skinny_linear is y[M,N] = x[M,K]·w[K,N] (+ bias[N]) (+ resid[M,N]) for few rows on one
+// thread, w row-major (a linear weight stored transposed), x with row stride ldx, y and resid
+// contiguous. Needs AVX-512 (skinny_available).
+bool skinny_available();
+void skinny_linear(const float *x, int64_t M, int64_t K, int64_t ldx, const float *w, int64_t N,
+                   const float *bias, const float *resid, float *y);
+// In-place activation act of n float32 values.
+void activate(Ctx &c, float *y, int64_t n, int act);
 // In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).
 void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, const at::Tensor &b,
                 float eps);

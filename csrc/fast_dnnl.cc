@@ -25,6 +25,10 @@ dnnl::engine &engine() {
 
 namespace {
 
+// Up to this many rows, a single-threaded float32 GEMM on a transposed weight runs in
+// skinny_linear (csrc/fast_skinny.cc), which streams the weight faster than oneDNN's kernels.
+constexpr int64_t kSkinnyRows = 64;
+
 dnnl::stream &stream() {
   thread_local dnnl::stream s(engine());
   return s;
@@ -111,6 +115,14 @@ Team::~Team() {
 
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt) {
+  const auto &wb = w.md.data.format_desc.blocking;
+  if (M <= kSkinnyRows && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
+      wb.strides[0] == N && wb.strides[1] == 1 && omp_get_max_threads() == 1 && skinny_available()) {
+    skinny_linear(static_cast<const float *>(x), M, K, ldx, static_cast<const float *>(w.data), N,
+                  bias, resid, static_cast<float *>(y));
+    if (act != kNone) activate(c, static_cast<float *>(y), M * N, act);
+    return;
+  }
   std::unique_ptr<Scratch> xs;
   if (w.md.data_type() == dt::bf16 && xt == dt::f32) {  // bf16 weights take bf16 rows
     xs = std::make_unique<Scratch>(*c.pool, M * K * 2);
@@ -143,6 +155,20 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
     args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(act != kNone ? 1 : 0) | DNNL_ARG_SRC_1,
                  memory({{M, N}, dt::f32, dims{N, 1}}, e, const_cast<float *>(resid)));
   run(p, *c.pool, std::move(args));
+}
+
+void activate(Ctx &c, float *y, int64_t n, int act) {
+  auto p = cached(fmt("act|%ld|%d", (long)n, act), [&] {
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    memory::desc md({n}, dt::f32, memory::format_tag::a);
+    dnnl::eltwise_forward::primitive_desc pd(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, eltwise(act), md, 0.f, 0.f),
+        attr, engine());
+    return Prim{dnnl::eltwise_forward(pd), pd.scratchpad_desc()};
+  });
+  memory m({{n}, dt::f32, memory::format_tag::a}, engine(), y);
+  run(p, *c.pool, {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
 }
 
 void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, const at::Tensor &b,
