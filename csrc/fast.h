@@ -114,6 +114,13 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
 bool skinny_available();
 void skinny_linear(const float *x, int64_t M, int64_t K, int64_t ldx, const float *w, int64_t N,
                    const float *bias, const float *resid, float *y);
+// skinny_linear_bf16 is the same for bf16 rows x (row stride ldx) and a packed bf16 weight,
+// when skinny_bf16_fits(w.md) (oneDNN's BA16a64b2a layout, even K) and the CPU has
+// AVX512-BF16 (skinny_bf16_available).
+bool skinny_bf16_available();
+bool skinny_bf16_fits(const dnnl::memory::desc &w, int64_t K, int64_t N);
+void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const Weight &w,
+                        int64_t N, const float *bias, const float *resid, float *y);
 // In-place activation act of n float32 values.
 void activate(Ctx &c, float *y, int64_t n, int act);
 // In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).

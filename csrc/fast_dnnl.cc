@@ -129,6 +129,21 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
     to_bf16_rows(static_cast<const float *>(x), ldx, xs->ptr, M, K);
     x = xs->ptr, xt = dt::bf16, ldx = K;
   }
+  if (M <= kSkinnyRows && xt == dt::bf16 && omp_get_max_threads() == 1 &&
+      skinny_bf16_available() && skinny_bf16_fits(w.md, K, N)) {
+    // float32 out: straight into y; bf16 out (the FFN's intermediate): through a float32
+    // scratch, activated, then converted.
+    std::unique_ptr<Scratch> ys;
+    float *yf = static_cast<float *>(y);
+    if (yt != dt::f32) {
+      ys = std::make_unique<Scratch>(*c.pool, M * N * 4);
+      yf = static_cast<float *>(ys->ptr);
+    }
+    skinny_linear_bf16(x, M, K, ldx, w, N, bias, resid, yf);
+    if (act != kNone) activate(c, yf, M * N, act);
+    if (ys) to_bf16_rows(yf, N, y, M, N);
+    return;
+  }
   auto wfmt = w.md.data_type() == dt::bf16 ? std::string("p") : fmt("%ld", (long)w.md.data.format_desc.blocking.strides[0]);
   auto key = fmt("lin|%ld|%ld|%ld|%ld|%d|%d|%s|%d|%d|%d", (long)M, (long)K, (long)ldx, (long)N,
                  (int)xt, (int)yt, wfmt.c_str(), bias != nullptr, act, resid != nullptr);
