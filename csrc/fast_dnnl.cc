@@ -25,9 +25,11 @@ dnnl::engine &engine() {
 
 namespace {
 
-// Up to this many rows, a single-threaded float32 GEMM on a transposed weight runs in
-// skinny_linear (csrc/fast_skinny.cc), which streams the weight faster than oneDNN's kernels.
-constexpr int64_t kSkinnyRows = 64;
+// Up to this many rows, a single-threaded GEMM runs in our own kernels (csrc/fast_skinny*.cc):
+// they stream the weight faster than oneDNN's at few rows (65 -> 90-100 GFLOP/s in float32 at
+// 20 rows) and keep up with it at a few hundred (measured per shape, 1 thread; above these
+// limits oneDNN was as fast or faster).
+constexpr int64_t kOwnRowsF32 = 320, kOwnRowsBF16 = 192;
 
 dnnl::stream &stream() {
   thread_local dnnl::stream s(engine());
@@ -116,7 +118,7 @@ Team::~Team() {
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt) {
   const auto &wb = w.md.data.format_desc.blocking;
-  if (M <= kSkinnyRows && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
+  if (M <= kOwnRowsF32 && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
       wb.strides[0] == N && wb.strides[1] == 1 && omp_get_max_threads() == 1 && skinny_available()) {
     skinny_linear(static_cast<const float *>(x), M, K, ldx, static_cast<const float *>(w.data), N,
                   bias, resid, static_cast<float *>(y));
@@ -129,7 +131,7 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
     to_bf16_rows(static_cast<const float *>(x), ldx, xs->ptr, M, K);
     x = xs->ptr, xt = dt::bf16, ldx = K;
   }
-  if (M <= kSkinnyRows && xt == dt::bf16 && omp_get_max_threads() == 1 &&
+  if (M <= kOwnRowsBF16 && xt == dt::bf16 && omp_get_max_threads() == 1 &&
       skinny_bf16_available() && skinny_bf16_fits(w.md, K, N)) {
     // float32 out: straight into y; bf16 out (the FFN's intermediate): through a float32
     // scratch, activated, then converted.
