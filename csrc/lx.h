@@ -154,6 +154,9 @@ lx_err lx_fast_xlayer_first(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast
                             const lx_fast_att *lang_self, const lx_fast_ffn *lang_ffn,
                             lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
                             lx_tensor visn_mask, lx_tensor *out);
+/* LayerNorm over the last dimension with a team of threads threads (0: the process setting) */
+lx_err lx_fast_layer_norm(lx_fast_ctx c, int threads, lx_tensor x, lx_tensor w, lx_tensor b,
+                          double eps, lx_tensor *out);
 lx_err lx_fast_pool_bytes(lx_fast_ctx c, int64_t *cached);
 
 /* training (csrc/train.cc) */
