@@ -72,7 +72,10 @@ class Ctx {
   Weight weight(const at::Tensor &w, bool bf16);
 
  private:
+  // A packed copy is keyed by its source tensor's address; the weak reference tells a live
+  // source from a dead one whose address (and data pointer, version 0) a new tensor reuses.
   struct Packed {
+    c10::weak_intrusive_ptr<c10::TensorImpl> impl;
     const void *src;
     uint32_t version;
     Weight w;
