@@ -72,7 +72,10 @@ class Ctx {
   Weight weight(const at::Tensor &w, bool bf16);
 
  private:
+  // A packed copy is keyed by its source tensor's address; the weak reference tells a live
+  // source from a dead one whose address (and data pointer, version 0) a new tensor reuses.
   struct Packed {
+    c10::weak_intrusive_ptr<c10::TensorImpl> impl;
     const void *src;
     uint32_t version;
     Weight w;
@@ -108,6 +111,21 @@ class Team {
 // leading dimensions; x and y of type xt / yt (f32 or bf16).
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt);
+// skinny_linear is y[M,N] = x[M,K]·w[K,N] (+ bias[N]) (+ resid[M,N]) for few rows on one
+// thread, w row-major (a linear weight stored transposed), x with row stride ldx, y and resid
+// contiguous. Needs AVX-512 (skinny_available).
+bool skinny_available();
+void skinny_linear(const float *x, int64_t M, int64_t K, int64_t ldx, const float *w, int64_t N,
+                   const float *bias, const float *resid, float *y);
+// skinny_linear_bf16 is the same for bf16 rows x (row stride ldx) and a packed bf16 weight,
+// when skinny_bf16_fits(w.md) (oneDNN's BA16a64b2a layout, even K) and the CPU has
+// AVX512-BF16 (skinny_bf16_available).
+bool skinny_bf16_available();
+bool skinny_bf16_fits(const dnnl::memory::desc &w, int64_t K, int64_t N);
+void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const Weight &w,
+                        int64_t N, const float *bias, const float *resid, float *y);
+// In-place activation act of n float32 values.
+void activate(Ctx &c, float *y, int64_t n, int act);
 // In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).
 void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, const at::Tensor &b,
                 float eps);
@@ -116,7 +134,9 @@ void layer_norm(Ctx &c, float *x, int64_t M, int64_t N, const at::Tensor &g, con
 void attention(Ctx &c, int64_t B, int64_t Lq, int64_t Lk, int64_t H, int heads, const float *q,
                int64_t ldq, const float *k, const float *v, int64_t ldk, const at::Tensor &mask,
                float *probs, float *ctx, int64_t ldc);
-// f32 -> bf16 copy of n elements.
+// f32 -> bf16 copy of n elements (round to nearest even).
 void to_bf16(const float *src, void *dst, int64_t n);
+// f32 rows src [M, K] (row stride ld) -> contiguous bf16 rows dst [M, K].
+void to_bf16_rows(const float *src, int64_t ld, void *dst, int64_t M, int64_t K);
 
 }  // namespace lx::fast

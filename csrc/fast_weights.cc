@@ -45,7 +45,8 @@ Weight Ctx::weight(const at::Tensor &w0, bool bf16) {
   auto key = w0.unsafeGetTensorImpl();
   auto it = packed_.find(key);
   const uint32_t version = w0._version();
-  if (it != packed_.end() && it->second.src == w0.data_ptr() && it->second.version == version &&
+  if (it != packed_.end() && !it->second.impl.expired() && it->second.src == w0.data_ptr() &&
+      it->second.version == version &&
       it->second.w.md.dims() == dims{w.size(1), w.size(0)})
     return it->second.w;
   auto md = packed_desc(w.size(1), w.size(0));
@@ -56,7 +57,11 @@ Weight Ctx::weight(const at::Tensor &w0, bool bf16) {
   dnnl::reorder(from, to).execute(s, from, to);
   s.wait();
   Weight out{md, buf.data_ptr(), buf};
-  packed_[key] = Packed{w0.data_ptr(), version, out};
+  for (auto e = packed_.begin(); e != packed_.end();)  // drop the copies of dead weights
+    e = e->second.impl.expired() ? packed_.erase(e) : std::next(e);
+  packed_.erase(key);
+  packed_.emplace(key, Packed{c10::weak_intrusive_ptr<c10::TensorImpl>(w0.getIntrusivePtr()),
+                              w0.data_ptr(), version, out});
   return out;
 }
 

@@ -148,6 +148,15 @@ lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *
 lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
                      lx_tensor lang, lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                      lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+/* the last X-layer's language output at the first token alone ([B, 1, H]), for a pooled
+ * output: what lx_fast_xlayer gives at lang_out[:, :1] without the work nothing else reads */
+lx_err lx_fast_xlayer_first(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
+                            const lx_fast_att *lang_self, const lx_fast_ffn *lang_ffn,
+                            lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
+                            lx_tensor visn_mask, lx_tensor *out);
+/* LayerNorm over the last dimension with a team of threads threads (0: the process setting) */
+lx_err lx_fast_layer_norm(lx_fast_ctx c, int threads, lx_tensor x, lx_tensor w, lx_tensor b,
+                          double eps, lx_tensor *out);
 lx_err lx_fast_pool_bytes(lx_fast_ctx c, int64_t *cached);
 
 /* training (csrc/train.cc) */

@@ -19,6 +19,12 @@ type run struct {
 	// threads is the OpenMP team size of fast calls (0: the process setting); a branch of
 	// a two-branch run gets its share.
 	threads int
+	// lone: a two-branch forward small enough (crossThreads) that the calls outside the
+	// branches run on one thread too.
+	lone bool
+	// firstOnly: the caller reads only the pooled output (the first language token of the
+	// last layer), so the fast path may skip the last X-layer's work nothing else reads.
+	firstOnly bool
 }
 
 // Linear is nn.Linear: keys NAME.weight [out, in] and NAME.bias [out].
@@ -41,7 +47,7 @@ func (l *Linear) forward(r run, x binding.Tensor) binding.Tensor {
 // forwardAct is act(forward(x)), the activation fused into the GEMM on the fast path.
 func (l *Linear) forwardAct(r run, x binding.Tensor, act binding.Activation) binding.Tensor {
 	if r.fast != nil {
-		return r.s.FastLinear(r.fast, r.prec, r.threads, x, l.fast(), act)
+		return r.s.FastLinear(r.fast, r.prec, r.callThreads(), x, l.fast(), act)
 	}
 	var b binding.Tensor
 	if l.Bias != nil {
@@ -82,6 +88,9 @@ func newLayerNorm(p *params, name string, dim int) *LayerNorm {
 }
 
 func (n *LayerNorm) forward(r run, x binding.Tensor) binding.Tensor {
+	if r.fast != nil {
+		return r.s.FastLayerNorm(r.fast, r.callThreads(), x, n.Weight.T, n.Bias.T, layerNormEps)
+	}
 	return r.s.LayerNorm(x, n.Weight.T, n.Bias.T, layerNormEps)
 }
 

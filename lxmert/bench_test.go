@@ -104,7 +104,7 @@ func layerBench(b *testing.B, m *LxmertModel, batch int64, mode string, cross bo
 	}
 }
 
-func withThreads(b *testing.B, n int) {
+func withThreads(b testing.TB, n int) {
 	old := binding.NumThreads()
 	b.Cleanup(func() { _ = binding.SetNumThreads(old) })
 	if err := binding.SetNumThreads(n); err != nil {

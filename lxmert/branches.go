@@ -42,6 +42,16 @@ func (r run) branches(lang, visn func(run) []binding.Tensor) {
 	}
 }
 
+// callThreads is the team size of a fast call outside the branches: one thread on a lone
+// (small two-branch) forward, where a parallel region costs a wake-up and leaves an OpenMP
+// worker spinning on the core the next branch needs; r.threads otherwise.
+func (r run) callThreads() int {
+	if r.lone && r.threads == 0 {
+		return 1
+	}
+	return r.threads
+}
+
 // crossThreads is the team size of an X-layer's cross-attention block between two-branch
 // phases: one thread up to batch 8 or so (its 56 rows per example split poorly, and a
 // fork/join per op costs more than it saves on a busy machine; measured with CPU time),
@@ -49,10 +59,27 @@ func (r run) branches(lang, visn func(run) []binding.Tensor) {
 func crossThreads(lang, visn binding.Tensor) int {
 	l, err1 := binding.Shape(lang)
 	v, err2 := binding.Shape(visn)
-	if err1 != nil || err2 != nil || len(l) != 3 || len(v) != 3 || l[0]*(l[1]+v[1]) >= 1024 {
+	if err1 != nil || err2 != nil || len(l) != 3 || len(v) != 3 || !fewRows(l[0], l[1], v[1]) {
 		return 0
 	}
 	return 1
+}
+
+// fewRows: batch examples of tokens + boxes rows are few enough for one thread per call.
+func fewRows(batch, tokens, boxes int64) bool { return batch*(tokens+boxes) < 1024 }
+
+// loneFor reports whether a forward on in is lone: two branches and few rows.
+func (r run) loneFor(in Inputs) bool {
+	if !r.twoBranches() {
+		return false
+	}
+	t := in.InputIDs
+	if !present(t) {
+		t = in.InputsEmbeds
+	}
+	l, err1 := binding.Shape(t)
+	v, err2 := binding.Shape(in.VisualFeats)
+	return err1 == nil && err2 == nil && len(l) >= 2 && len(v) == 3 && fewRows(l[0], l[1], v[1])
 }
 
 // live drops nil tensors (a branch that failed) and repeats (a last layer's output is also

@@ -99,8 +99,12 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 		langSide(r)
 		visnSide(r)
 	}
-	for _, x := range e.XLayers {
+	for i, x := range e.XLayers {
 		r.check()
+		if r.firstOnly && r.fast != nil && !wantProbs && i == len(e.XLayers)-1 {
+			st.lang, st.visn = x.forwardFirst(r, lang, langMask, visn, visnMask), binding.Tensor{}
+			return st
+		}
 		lang, visn, probs = x.forward(r, lang, langMask, visn, visnMask, wantProbs)
 		st.langHidden = append(st.langHidden, lang)
 		st.visnHidden = append(st.visnHidden, visn)

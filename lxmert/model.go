@@ -129,6 +129,7 @@ func (m *LxmertModel) forward(r run, in Inputs, opts Options) (*LxmertModelOutpu
 		return nil, err
 	}
 	wantProbs := opts.attentions(c)
+	r.lone = r.loneFor(in)
 	s := r.s
 	var langMask, visnMask binding.Tensor
 	if present(in.AttentionMask) {

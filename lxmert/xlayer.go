@@ -55,3 +55,15 @@ func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Ten
 	visnOut = x.VisnOutput.forward(r, x.VisnInter.forward(r, v), v)
 	return langOut, visnOut, probs
 }
+
+// forwardFirst is forward on the fast path for a pooled output alone: the language output at
+// the first token of each example, [batch, 1, hidden], without the vision side's work.
+func (x *LxmertXLayer) forwardFirst(r run, lang, langMask, visn, visnMask binding.Tensor) binding.Tensor {
+	va, rc := x.VisualAttention, r
+	if r.twoBranches() { // between two-branch phases: a team that suits the size
+		rc.threads = crossThreads(lang, visn)
+	}
+	return r.s.FastXLayerFirst(r.fast, fastConfig(rc, va.cfg), fastAttention(va.Att, va.Output),
+		fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput),
+		lang, visn, langMask, visnMask)
+}

@@ -98,9 +98,11 @@ func (w *worker) standalone(model, inputs string, threads int, prec string, n in
 	if err != nil {
 		return err
 	}
-	ms := r["ms"].([]float64)
+	ms, cpu := r["ms"].([]float64), r["cpu_ms"].([]float64)
 	sort.Float64s(ms)
-	fmt.Printf("median %.1f ms, min %.1f ms over %d forwards\n", ms[len(ms)/2], ms[0], len(ms))
+	sort.Float64s(cpu)
+	fmt.Printf("median %.1f ms (CPU %.1f ms), min %.1f ms (CPU %.1f ms) over %d forwards\n",
+		ms[len(ms)/2], cpu[len(cpu)/2], ms[0], cpu[0], len(ms))
 	return nil
 }
 

@@ -1,0 +1,99 @@
+// The blocks of a fast-path layer: attention block and FFN block, each GEMM with its epilogue
+// (bias, activation, residual) fused, LayerNorm in place, the attention core without permute
+// copies, every buffer from the model's pool. In bf16 each block's input rows are converted
+// once and shared by the GEMMs that read them.
+#include "fast_blocks.h"
+
+namespace lx::fast {
+
+Lin lin(Ctx &c, const lx_lin &l, bool bf16) {
+  const auto &w = lx::T(l.w);
+  Lin out{c.weight(w, bf16), nullptr, w.size(0)};
+  if (l.b != nullptr) {
+    const auto &b = lx::T(l.b);
+    TORCH_CHECK(b.scalar_type() == at::kFloat && b.is_contiguous() && b.numel() == w.size(0),
+                "fast linear: bias must be contiguous float32 [", w.size(0), "], got ", b.sizes());
+    out.b = b.data_ptr<float>();
+  }
+  return out;
+}
+
+namespace {
+// Input rows of one or more GEMMs: float32 as given, or a bf16 copy made once (bf16 weights).
+struct In {
+  In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16) : p(x), t(dt::f32) {
+    if (!bf16) return;
+    s = std::make_unique<Scratch>(*c.pool, M * K * 2);
+    to_bf16_rows(x, K, s->ptr, M, K);
+    p = s->ptr, t = dt::bf16;
+  }
+  std::unique_ptr<Scratch> s;
+  const void *p;
+  dt t;
+};
+}  // namespace
+
+void att_block(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
+               const float *xkv, int64_t Mkv, int64_t H, std::initializer_list<Dir> dirs,
+               float *out) {
+  Lin q = lin(c, w.q, cfg.bf16), k = lin(c, w.k, cfg.bf16), v = lin(c, w.v, cfg.bf16),
+      o = lin(c, w.o, cfg.bf16);
+  TORCH_CHECK(q.n == H && k.n == H && v.n == H && o.n == H, "fast attention: projections must be ",
+              H, " wide");
+  auto &p = *c.pool;
+  Scratch qs(p, Mq * H * 4), ks(p, Mkv * H * 4), vs(p, Mkv * H * 4), cs(p, Mq * H * 4);
+  {
+    In iq(c, xq, Mq, H, cfg.bf16);
+    linear(c, iq.p, iq.t, Mq, H, H, q.w, H, q.b, kNone, nullptr, qs.ptr, dt::f32);
+    std::unique_ptr<In> ikv;
+    if (xkv != xq || Mkv != Mq) ikv = std::make_unique<In>(c, xkv, Mkv, H, cfg.bf16);
+    const In &kv = ikv ? *ikv : iq;
+    linear(c, kv.p, kv.t, Mkv, H, H, k.w, H, k.b, kNone, nullptr, ks.ptr, dt::f32);
+    linear(c, kv.p, kv.t, Mkv, H, H, v.w, H, v.b, kNone, nullptr, vs.ptr, dt::f32);
+  }
+  for (const auto &d : dirs) {
+    std::unique_ptr<Scratch> ps;
+    float *probs = d.probs;
+    if (probs == nullptr) {
+      ps = std::make_unique<Scratch>(p, d.B * cfg.heads * d.Lq * d.Lk * 4);
+      probs = f(*ps);
+    }
+    attention(c, d.B, d.Lq, d.Lk, H, cfg.heads, f(qs) + d.qoff * H, H, f(ks) + d.kvoff * H,
+              f(vs) + d.kvoff * H, H, d.mask, probs, f(cs) + d.qoff * H, H);
+  }
+  linear(c, cs.ptr, dt::f32, Mq, H, H, o.w, H, o.b, kNone, xq, out, dt::f32);
+  layer_norm(c, out, Mq, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
+}
+
+// In bf16 the intermediate activations are stored in bf16: only the next GEMM reads them.
+void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M, int64_t H,
+         float *out) {
+  Lin i = lin(c, w.inter, cfg.bf16), o = lin(c, w.out, cfg.bf16);
+  TORCH_CHECK(o.n == H, "fast FFN: output dense must be ", H, " wide, got ", o.n);
+  const dt it = cfg.bf16 ? dt::bf16 : dt::f32;
+  Scratch is(*c.pool, M * i.n * (cfg.bf16 ? 2 : 4));
+  linear(c, a, dt::f32, M, H, H, i.w, i.n, i.b, cfg.act, nullptr, is.ptr, it);
+  linear(c, is.ptr, it, M, i.n, i.n, o.w, H, o.b, kNone, a, out, dt::f32);
+  layer_norm(c, out, M, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
+}
+
+at::Tensor rows(lx_tensor t, const char *name) {
+  const auto &x = lx::T(t);
+  TORCH_CHECK(x.dim() == 3 && x.scalar_type() == at::kFloat, "fast layer: ", name,
+              " must be float32 [batch, len, hidden], got ", x.sizes(), " ", x.scalar_type());
+  return x.contiguous();
+}
+
+Cfg cfg_of(const lx_fast_cfg *c) {
+  TORCH_CHECK(c != nullptr && c->heads > 0, "fast layer: missing configuration");
+  TORCH_CHECK(c->precision == 0 || c->precision == 1, "fast layer: unknown precision ", c->precision);
+  TORCH_CHECK(c->threads >= 0, "fast layer: negative thread count ", c->threads);
+  return Cfg{c->heads, c->act, static_cast<float>(c->eps), c->precision == 1, c->threads};
+}
+
+Ctx &ctx_of(lx_fast_ctx c) {
+  TORCH_CHECK(c != nullptr, "fast path: nil context (closed model?)");
+  return *static_cast<Ctx *>(c);
+}
+
+}  // namespace lx::fast

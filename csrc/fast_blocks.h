@@ -1,0 +1,46 @@
+// The blocks whole fast-path layers are made of (csrc/fast_blocks.cc), shared by the layer
+// calls (csrc/fast_layer.cc) and the pooled-only last X-layer (csrc/fast_pooled.cc).
+#pragma once
+#include <initializer_list>
+
+#include "fast.h"
+
+namespace lx::fast {
+
+// Lin is a linear layer as the fast path calls it: weight as oneDNN reads it, bias, width.
+struct Lin {
+  Weight w;
+  const float *b;
+  int64_t n;
+};
+
+Lin lin(Ctx &c, const lx_lin &l, bool bf16);
+
+inline float *f(Scratch &s) { return static_cast<float *>(s.ptr); }
+
+// One attention direction over rows of the projections: queries from row qoff of the query
+// rows, keys and values from row kvoff of the key/value rows, context into row qoff.
+struct Dir {
+  int64_t B, Lq, Lk, qoff, kvoff;
+  at::Tensor mask;
+  float *probs;  // [B, heads, Lq, Lk], or null for scratch
+};
+
+// att_block is LxmertAttention + LxmertAttentionOutput: queries projected from xq [Mq, H],
+// keys and values from xkv [Mkv, H] (xkv may be xq: self-attention, or stacked rows whose
+// directions pick their own offsets), the attention directions, then dense + residual xq and
+// LayerNorm into out [Mq, H].
+void att_block(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
+               const float *xkv, int64_t Mkv, int64_t H, std::initializer_list<Dir> dirs,
+               float *out);
+
+// ffn is LxmertIntermediate + LxmertOutput on rows a [M, H] into out.
+void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M, int64_t H,
+         float *out);
+
+// rows checks a [batch, len, hidden] float32 tensor and returns it contiguous.
+at::Tensor rows(lx_tensor t, const char *name);
+Cfg cfg_of(const lx_fast_cfg *c);
+Ctx &ctx_of(lx_fast_ctx c);
+
+}  // namespace lx::fast

@@ -1,0 +1,90 @@
+// The linear layers of the fast path: our own kernels for few rows on one thread
+// (csrc/fast_skinny*.cc), oneDNN matmuls with fused epilogues otherwise.
+#include "fast_prim.h"
+
+namespace lx::fast {
+
+using dnnl::memory;
+
+namespace {
+
+// Up to this many rows, a single-threaded GEMM runs in our own kernels (csrc/fast_skinny*.cc):
+// they stream the weight faster than oneDNN's at few rows (65 -> 90-100 GFLOP/s in float32 at
+// 20 rows) and keep up with it at a few hundred (measured per shape, 1 thread; above these
+// limits oneDNN was as fast or faster).
+constexpr int64_t kOwnRowsF32 = 320, kOwnRowsBF16 = 192;
+}  // namespace
+
+void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
+            int64_t N, const float *bias, int act, const float *resid, void *y, dt yt) {
+  const auto &wb = w.md.data.format_desc.blocking;
+  if (M <= kOwnRowsF32 && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
+      wb.strides[0] == N && wb.strides[1] == 1 && omp_get_max_threads() == 1 && skinny_available()) {
+    skinny_linear(static_cast<const float *>(x), M, K, ldx, static_cast<const float *>(w.data), N,
+                  bias, resid, static_cast<float *>(y));
+    if (act != kNone) activate(c, static_cast<float *>(y), M * N, act);
+    return;
+  }
+  std::unique_ptr<Scratch> xs;
+  if (w.md.data_type() == dt::bf16 && xt == dt::f32) {  // bf16 weights take bf16 rows
+    xs = std::make_unique<Scratch>(*c.pool, M * K * 2);
+    to_bf16_rows(static_cast<const float *>(x), ldx, xs->ptr, M, K);
+    x = xs->ptr, xt = dt::bf16, ldx = K;
+  }
+  if (M <= kOwnRowsBF16 && xt == dt::bf16 && omp_get_max_threads() == 1 &&
+      skinny_bf16_available() && skinny_bf16_fits(w.md, K, N)) {
+    // float32 out: straight into y; bf16 out (the FFN's intermediate): through a float32
+    // scratch, activated, then converted.
+    std::unique_ptr<Scratch> ys;
+    float *yf = static_cast<float *>(y);
+    if (yt != dt::f32) {
+      ys = std::make_unique<Scratch>(*c.pool, M * N * 4);
+      yf = static_cast<float *>(ys->ptr);
+    }
+    skinny_linear_bf16(x, M, K, ldx, w, N, bias, resid, yf);
+    if (act != kNone) activate(c, yf, M * N, act);
+    if (ys) to_bf16_rows(yf, N, y, M, N);
+    return;
+  }
+  auto wfmt = w.md.data_type() == dt::bf16 ? std::string("p") : fmt("%ld", (long)w.md.data.format_desc.blocking.strides[0]);
+  auto key = fmt("lin|%ld|%ld|%ld|%ld|%d|%d|%s|%d|%d|%d", (long)M, (long)K, (long)ldx, (long)N,
+                 (int)xt, (int)yt, wfmt.c_str(), bias != nullptr, act, resid != nullptr);
+  auto p = cached(key, [&] {
+    memory::desc src({M, K}, xt, dims{ldx, 1}), dst({M, N}, yt, dims{N, 1});
+    memory::desc bmd = bias != nullptr ? memory::desc({1, N}, dt::f32, dims{N, 1}) : memory::desc();
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    dnnl::post_ops po;
+    if (act != kNone) po.append_eltwise(1.f, eltwise(act), 0.f, 0.f);
+    if (resid != nullptr) po.append_binary(dnnl::algorithm::binary_add, memory::desc({M, N}, dt::f32, dims{N, 1}));
+    attr.set_post_ops(po);
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src, w.md, bmd, dst), attr, engine());
+    return Prim{dnnl::matmul(pd), pd.scratchpad_desc()};
+  });
+  auto &e = engine();
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, memory({{M, K}, xt, dims{ldx, 1}}, e, const_cast<void *>(x))},
+      {DNNL_ARG_WEIGHTS, memory(w.md, e, w.data)},
+      {DNNL_ARG_DST, memory({{M, N}, yt, dims{N, 1}}, e, y)}};
+  if (bias != nullptr)
+    args.emplace(DNNL_ARG_BIAS, memory({{1, N}, dt::f32, dims{N, 1}}, e, const_cast<float *>(bias)));
+  if (resid != nullptr)
+    args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(act != kNone ? 1 : 0) | DNNL_ARG_SRC_1,
+                 memory({{M, N}, dt::f32, dims{N, 1}}, e, const_cast<float *>(resid)));
+  run(p, *c.pool, std::move(args));
+}
+
+void activate(Ctx &c, float *y, int64_t n, int act) {
+  auto p = cached(fmt("act|%ld|%d", (long)n, act), [&] {
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    memory::desc md({n}, dt::f32, memory::format_tag::a);
+    dnnl::eltwise_forward::primitive_desc pd(
+        dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, eltwise(act), md, 0.f, 0.f),
+        attr, engine());
+    return Prim{dnnl::eltwise_forward(pd), pd.scratchpad_desc()};
+  });
+  memory m({{n}, dt::f32, memory::format_tag::a}, engine(), y);
+  run(p, *c.pool, {{DNNL_ARG_SRC, m}, {DNNL_ARG_DST, m}});
+}
+}  // namespace lx::fast
