@@ -37,7 +37,7 @@ func Join(cfg Config) (*Group, error) {
 	}
 	g := &Group{pg: pg, cfg: cfg, stop: make(chan struct{})}
 	g.wg.Add(1)
-	go g.heartbeat()
+	go g.heartbeat(g.stop) // passed, not read there: Close may clear g.stop before it runs
 	return g, nil
 }
 

@@ -114,3 +114,19 @@ func TestJoinMissingPeer(t *testing.T) {
 	require.ErrorContains(t, err, "(were all 2 processes started, with the same --master-addr and --master-port?)")
 	require.Less(t, time.Since(start), 15*time.Second)
 }
+
+// TestCloseAtOnce: a group closed right after Join stops its heartbeat (Close used to hang
+// when it ran before the heartbeat goroutine had read the stop channel).
+func TestCloseAtOnce(t *testing.T) {
+	for i := 0; i < 20; i++ {
+		onRanks(t, 1, func(t *testing.T, g *Group) {
+			done := make(chan struct{})
+			go func() { g.Close(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close hung")
+			}
+		})
+	}
+}

@@ -18,11 +18,10 @@ var (
 
 func aliveKey(rank int) string { return "alive/" + strconv.Itoa(rank) }
 
-func (g *Group) heartbeat() {
+func (g *Group) heartbeat(stop <-chan struct{}) {
 	defer g.wg.Done()
 	t := time.NewTicker(beat)
 	defer t.Stop()
-	stop := g.stop
 	for {
 		if _, err := g.pg.StoreAdd(aliveKey(g.cfg.Rank), 1); err != nil {
 			return // the store is gone (rank 0 left): Explain says so when it matters
