@@ -25,7 +25,7 @@ func newXLayer(p *params, name string, c *LxmertConfig) *LxmertXLayer {
 
 // forward returns both sides' outputs and, when asked, the language→vision probabilities.
 func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor) {
-	if r.twoBranches() { // the cross-attention, then each side's self-attention and FFN at once
+	if r.twoBranches() && xBranches(lang, visn) { // the cross-attention, then each side's self-attention and FFN at once
 		va := x.VisualAttention
 		rc := r
 		rc.threads = crossThreads(lang, visn)
