@@ -1,6 +1,8 @@
 // Weights as oneDNN reads them: float32 in place (no copy), or a packed bfloat16 copy made on
 // first use and made again when the source tensor changes. Linear weights are stored
 // transposed (see lx_relayout_linear), which oneDNN reads as fast as its own packed format.
+#include <ATen/Parallel.h>
+
 #include "fast.h"
 
 namespace lx::fast {
@@ -68,12 +70,18 @@ Weight Ctx::weight(const at::Tensor &w0, bool bf16) {
 namespace {
 // Cache-blocked transpose of a row-major [n, k] float matrix into dst [k, n]; one thread
 // (the copy is memory-bound, and a parallel region per weight costs more than it saves).
+// transpose copies an [n, k] row-major matrix into [k, n]. Bands of 32 source rows go to the
+// intra-op threads (each writes its own columns of dst): loading a model is mostly this copy
+// and the page faults of the mapped file it triggers, which threads overlap.
 void transpose(const float *src, float *dst, int64_t n, int64_t k) {
   constexpr int64_t T = 32;
-  for (int64_t i0 = 0; i0 < n; i0 += T)
-    for (int64_t j0 = 0; j0 < k; j0 += T)
-      for (int64_t i = i0; i < std::min(i0 + T, n); i++)
-        for (int64_t j = j0; j < std::min(j0 + T, k); j++) dst[j * n + i] = src[i * k + j];
+  const int64_t bands = (n + T - 1) / T;
+  at::parallel_for(0, bands, 1, [&](int64_t b0, int64_t b1) {
+    for (int64_t i0 = b0 * T; i0 < std::min(b1 * T, n); i0 += T)
+      for (int64_t j0 = 0; j0 < k; j0 += T)
+        for (int64_t i = i0; i < std::min(i0 + T, n); i++)
+          for (int64_t j = j0; j < std::min(j0 + T, k); j++) dst[j * n + i] = src[i * k + j];
+  });
 }
 }  // namespace
 
