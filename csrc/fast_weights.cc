@@ -78,9 +78,18 @@ void transpose(const float *src, float *dst, int64_t n, int64_t k) {
   const int64_t bands = (n + T - 1) / T;
   at::parallel_for(0, bands, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t i0 = b0 * T; i0 < std::min(b1 * T, n); i0 += T)
-      for (int64_t j0 = 0; j0 < k; j0 += T)
+      for (int64_t j0 = 0; j0 < k; j0 += T) {
+        if (i0 + T <= n && j0 + T <= k) {  // a full tile: fixed bounds the compiler unrolls
+          float tile[T][T];
+          for (int64_t i = 0; i < T; i++)
+            for (int64_t j = 0; j < T; j++) tile[j][i] = src[(i0 + i) * k + j0 + j];
+          for (int64_t j = 0; j < T; j++)
+            for (int64_t i = 0; i < T; i++) dst[(j0 + j) * n + i0 + i] = tile[j][i];
+          continue;
+        }
         for (int64_t i = i0; i < std::min(i0 + T, n); i++)
           for (int64_t j = j0; j < std::min(j0 + T, k); j++) dst[j * n + i] = src[i * k + j];
+      }
   });
 }
 }  // namespace
