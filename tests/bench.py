@@ -123,6 +123,8 @@ def main():
     py = [sys.executable, os.path.join(HERE, "bench_worker.py"), "--system"]
     workers = {"go": Worker("go", [a.go]), "hf": Worker("hf", py + ["hf"]),
                "ts": Worker("ts", py + ["ts"]), "ort": Worker("ort", py + ["ort"])}
+    for w in workers.values():  # every worker up (Python ones past importing torch), so that
+        w.call(op="mem")          # no load is timed while the others still start beside it
     load = {}
     for name, w in workers.items():  # one at a time: load times are not shared
         load[name] = w.call(op="load", model=a.dir, onnx=onnx)["load_s"]
