@@ -84,6 +84,13 @@ at::Tensor rows(lx_tensor t, const char *name) {
   return x.contiguous();
 }
 
+Sides sides(lx_tensor lang, lx_tensor visn, const char *what) {
+  auto l = rows(lang, "language states"), v = rows(visn, "vision states");
+  TORCH_CHECK(l.size(0) == v.size(0) && l.size(2) == v.size(2), what, ": language ", l.sizes(),
+              " and vision ", v.sizes(), " differ in batch or hidden size");
+  return Sides{l, v, l.size(0), l.size(1), v.size(1), l.size(2)};
+}
+
 Cfg cfg_of(const lx_fast_cfg *c) {
   TORCH_CHECK(c != nullptr && c->heads > 0, "fast layer: missing configuration");
   TORCH_CHECK(c->precision == 0 || c->precision == 1, "fast layer: unknown precision ", c->precision);

@@ -40,6 +40,13 @@ void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M
 
 // rows checks a [batch, len, hidden] float32 tensor and returns it contiguous.
 at::Tensor rows(lx_tensor t, const char *name);
+
+// Sides is an X-layer's two inputs, checked to agree in batch and hidden size.
+struct Sides {
+  at::Tensor l, v;  // contiguous [B, Ll, H] and [B, Lv, H]
+  int64_t B, Ll, Lv, H;
+};
+Sides sides(lx_tensor lang, lx_tensor visn, const char *what);
 Cfg cfg_of(const lx_fast_cfg *c);
 Ctx &ctx_of(lx_fast_ctx c);
 

@@ -74,10 +74,9 @@ lx_err lx_fast_cross(lx_fast_ctx cp, const lx_fast_cfg *cf, const lx_fast_att *c
   auto &c = ctx_of(cp);
   auto cfg = cfg_of(cf);
   Team team(cfg.threads);
-  auto l = rows(lang, "language states"), v = rows(visn, "vision states");
-  TORCH_CHECK(l.size(0) == v.size(0) && l.size(2) == v.size(2), "fast cross-attention: language ",
-              l.sizes(), " and vision ", v.sizes(), " differ in batch or hidden size");
-  const int64_t B = l.size(0), Ll = l.size(1), Lv = v.size(1), H = l.size(2);
+  auto sd = sides(lang, visn, "fast cross-attention");
+  auto &l = sd.l, &v = sd.v;
+  const int64_t B = sd.B, Ll = sd.Ll, Lv = sd.Lv, H = sd.H;
   const int64_t Ml = B * Ll, Mv = B * Lv, M = Ml + Mv;
   auto &pool = *c.pool;
   Scratch s(pool, M * H * 4);
@@ -106,10 +105,9 @@ lx_err lx_fast_xlayer(lx_fast_ctx cp, const lx_fast_cfg *cf, const lx_fast_att *
   auto &c = ctx_of(cp);
   auto cfg = cfg_of(cf);
   Team team(cfg.threads);
-  auto l = rows(lang, "language states"), v = rows(visn, "vision states");
-  TORCH_CHECK(l.size(0) == v.size(0) && l.size(2) == v.size(2), "fast x-layer: language ",
-              l.sizes(), " and vision ", v.sizes(), " differ in batch or hidden size");
-  const int64_t B = l.size(0), Ll = l.size(1), Lv = v.size(1), H = l.size(2);
+  auto sd = sides(lang, visn, "fast x-layer");
+  auto &l = sd.l, &v = sd.v;
+  const int64_t B = sd.B, Ll = sd.Ll, Lv = sd.Lv, H = sd.H;
   const int64_t Ml = B * Ll, Mv = B * Lv, M = Ml + Mv;
   auto &pool = *c.pool;
   // Both directions share the cross-attention weights: stack the rows through its GEMMs.

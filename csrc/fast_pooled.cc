@@ -17,11 +17,10 @@ lx_err lx_fast_xlayer_first(lx_fast_ctx cp, const lx_fast_cfg *cf, const lx_fast
   auto &c = ctx_of(cp);
   auto cfg = cfg_of(cf);
   Team team(cfg.threads);
-  auto l = rows(lang, "language states"), v = rows(visn, "vision states");
-  TORCH_CHECK(l.size(0) == v.size(0) && l.size(2) == v.size(2), "fast x-layer: language ",
-              l.sizes(), " and vision ", v.sizes(), " differ in batch or hidden size");
+  auto sd = sides(lang, visn, "fast x-layer");
+  auto &l = sd.l, &v = sd.v;
   TORCH_CHECK(l.size(1) > 0, "fast x-layer: no language tokens");
-  const int64_t B = l.size(0), Ll = l.size(1), Lv = v.size(1), H = l.size(2);
+  const int64_t B = sd.B, Ll = sd.Ll, Lv = sd.Lv, H = sd.H;
   const int64_t Ml = B * Ll, Mv = B * Lv;
   auto &pool = *c.pool;
   // Language attends to vision (queries: language rows; keys, values: vision rows).
