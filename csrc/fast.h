@@ -112,18 +112,30 @@ class Team {
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt);
 // skinny_linear is y[M,N] = x[M,K]·w[K,N] (+ bias[N]) (+ resid[M,N]) for few rows on one
-// thread, w row-major (a linear weight stored transposed), x with row stride ldx, y and resid
-// contiguous. Needs AVX-512 (skinny_available).
+// thread, w row-major with row stride ldw (a linear weight stored transposed, or a block of
+// one), x, resid and y with row strides ldx, ldr and ldy. Needs AVX-512 (skinny_available).
 bool skinny_available();
-void skinny_linear(const float *x, int64_t M, int64_t K, int64_t ldx, const float *w, int64_t N,
-                   const float *bias, const float *resid, float *y);
-// skinny_linear_bf16 is the same for bf16 rows x (row stride ldx) and a packed bf16 weight,
-// when skinny_bf16_fits(w.md) (oneDNN's BA16a64b2a layout, even K) and the CPU has
-// AVX512-BF16 (skinny_bf16_available).
+void skinny_linear(const float *x, int64_t M, int64_t K, int64_t ldx, const float *w, int64_t ldw,
+                   int64_t N, const float *bias, const float *resid, int64_t ldr, float *y,
+                   int64_t ldy);
+// skinny_linear_bf16 is the same for bf16 rows x (row stride ldx) and the block of a packed
+// bf16 weight from input row k0 (even) and output column n0 (a multiple of 64), when
+// skinny_bf16_fits(w.md) (oneDNN's BA16a64b2a layout, even K) and the CPU has AVX512-BF16
+// (skinny_bf16_available); bias starts at column n0.
 bool skinny_bf16_available();
 bool skinny_bf16_fits(const dnnl::memory::desc &w, int64_t K, int64_t N);
 void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const Weight &w,
-                        int64_t N, const float *bias, const float *resid, float *y);
+                        int64_t k0, int64_t n0, int64_t N, const float *bias, const float *resid,
+                        int64_t ldr, float *y, int64_t ldy);
+// linear_part is one thread's block of a linear layer: y[M, nc] (row stride ldy) = x[M, kc]
+// (row stride ldx) · the weight's input rows [k0, k0+kc) and output columns [n0, n0+nc)
+// (+ bias[n0:n0+nc]) (+ resid, row stride ldr); x is f32 or bf16 as xt, y f32. False when
+// our kernels cannot take it (no AVX-512, the weight's layout or type): nothing is computed.
+bool linear_part_fits(dt xt, const Weight &w, int64_t K, int64_t N, int64_t k0, int64_t kc,
+                      int64_t n0, int64_t nc);
+bool linear_part(const void *x, dt xt, int64_t M, int64_t ldx, const Weight &w, int64_t K,
+                 int64_t N, int64_t k0, int64_t kc, int64_t n0, int64_t nc, const float *bias,
+                 const float *resid, int64_t ldr, float *y, int64_t ldy);
 // In-place activation act of n float32 values.
 void activate(Ctx &c, float *y, int64_t n, int act);
 // In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).

@@ -18,51 +18,54 @@ Lin lin(Ctx &c, const lx_lin &l, bool bf16) {
   return out;
 }
 
-namespace {
-// Input rows of one or more GEMMs: float32 as given, or a bf16 copy made once (bf16 weights).
-struct In {
-  In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16) : p(x), t(dt::f32) {
-    if (!bf16) return;
-    s = std::make_unique<Scratch>(*c.pool, M * K * 2);
-    to_bf16_rows(x, K, s->ptr, M, K);
-    p = s->ptr, t = dt::bf16;
-  }
-  std::unique_ptr<Scratch> s;
-  const void *p;
-  dt t;
-};
-}  // namespace
+In::In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16) : p(x), t(dt::f32) {
+  if (!bf16) return;
+  s = std::make_unique<Scratch>(*c.pool, M * K * 2);
+  to_bf16_rows(x, K, s->ptr, M, K);
+  p = s->ptr, t = dt::bf16;
+}
+
+void project(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
+             const float *xkv, int64_t Mkv, int64_t H, float *q, float *k, float *v) {
+  Lin lq = lin(c, w.q, cfg.bf16), lk = lin(c, w.k, cfg.bf16), lv = lin(c, w.v, cfg.bf16);
+  TORCH_CHECK(lq.n == H && lk.n == H && lv.n == H, "fast attention: projections must be ", H, " wide");
+  In iq(c, xq, Mq, H, cfg.bf16);
+  linear(c, iq.p, iq.t, Mq, H, H, lq.w, H, lq.b, kNone, nullptr, q, dt::f32);
+  std::unique_ptr<In> ikv;
+  if (xkv != xq || Mkv != Mq) ikv = std::make_unique<In>(c, xkv, Mkv, H, cfg.bf16);
+  const In &kv = ikv ? *ikv : iq;
+  linear(c, kv.p, kv.t, Mkv, H, H, lk.w, H, lk.b, kNone, nullptr, k, dt::f32);
+  linear(c, kv.p, kv.t, Mkv, H, H, lv.w, H, lv.b, kNone, nullptr, v, dt::f32);
+}
+
+void att_out(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *ctx, const float *resid,
+             int64_t M, int64_t H, float *out) {
+  Lin o = lin(c, w.o, cfg.bf16);
+  TORCH_CHECK(o.n == H, "fast attention: output dense must be ", H, " wide, got ", o.n);
+  linear(c, ctx, dt::f32, M, H, H, o.w, H, o.b, kNone, resid, out, dt::f32);
+  layer_norm(c, out, M, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
+}
 
 void att_block(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
                const float *xkv, int64_t Mkv, int64_t H, std::initializer_list<Dir> dirs,
                float *out) {
-  Lin q = lin(c, w.q, cfg.bf16), k = lin(c, w.k, cfg.bf16), v = lin(c, w.v, cfg.bf16),
-      o = lin(c, w.o, cfg.bf16);
-  TORCH_CHECK(q.n == H && k.n == H && v.n == H && o.n == H, "fast attention: projections must be ",
-              H, " wide");
   auto &p = *c.pool;
   Scratch qs(p, Mq * H * 4), ks(p, Mkv * H * 4), vs(p, Mkv * H * 4), cs(p, Mq * H * 4);
-  {
-    In iq(c, xq, Mq, H, cfg.bf16);
-    linear(c, iq.p, iq.t, Mq, H, H, q.w, H, q.b, kNone, nullptr, qs.ptr, dt::f32);
-    std::unique_ptr<In> ikv;
-    if (xkv != xq || Mkv != Mq) ikv = std::make_unique<In>(c, xkv, Mkv, H, cfg.bf16);
-    const In &kv = ikv ? *ikv : iq;
-    linear(c, kv.p, kv.t, Mkv, H, H, k.w, H, k.b, kNone, nullptr, ks.ptr, dt::f32);
-    linear(c, kv.p, kv.t, Mkv, H, H, v.w, H, v.b, kNone, nullptr, vs.ptr, dt::f32);
+  project(c, cfg, w, xq, Mq, xkv, Mkv, H, f(qs), f(ks), f(vs));
+  for (const auto &d : dirs) attend(c, cfg, d, H, f(qs), f(ks), f(vs), f(cs));
+  att_out(c, cfg, w, f(cs), xq, Mq, H, out);
+}
+
+void attend(Ctx &c, const Cfg &cfg, const Dir &d, int64_t H, const float *q, const float *k,
+            const float *v, float *ctx) {
+  std::unique_ptr<Scratch> ps;
+  float *probs = d.probs;
+  if (probs == nullptr) {
+    ps = std::make_unique<Scratch>(*c.pool, d.B * cfg.heads * d.Lq * d.Lk * 4);
+    probs = f(*ps);
   }
-  for (const auto &d : dirs) {
-    std::unique_ptr<Scratch> ps;
-    float *probs = d.probs;
-    if (probs == nullptr) {
-      ps = std::make_unique<Scratch>(p, d.B * cfg.heads * d.Lq * d.Lk * 4);
-      probs = f(*ps);
-    }
-    attention(c, d.B, d.Lq, d.Lk, H, cfg.heads, f(qs) + d.qoff * H, H, f(ks) + d.kvoff * H,
-              f(vs) + d.kvoff * H, H, d.mask, probs, f(cs) + d.qoff * H, H);
-  }
-  linear(c, cs.ptr, dt::f32, Mq, H, H, o.w, H, o.b, kNone, xq, out, dt::f32);
-  layer_norm(c, out, Mq, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
+  attention(c, d.B, d.Lq, d.Lk, H, cfg.heads, q + d.qoff * H, H, k + d.kvoff * H,
+            v + d.kvoff * H, H, d.mask, probs, ctx + d.qoff * H, H);
 }
 
 // In bf16 the intermediate activations are stored in bf16: only the next GEMM reads them.

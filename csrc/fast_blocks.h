@@ -2,6 +2,7 @@
 // calls (csrc/fast_layer.cc) and the pooled-only last X-layer (csrc/fast_pooled.cc).
 #pragma once
 #include <initializer_list>
+#include <memory>
 
 #include "fast.h"
 
@@ -18,6 +19,25 @@ Lin lin(Ctx &c, const lx_lin &l, bool bf16);
 
 inline float *f(Scratch &s) { return static_cast<float *>(s.ptr); }
 
+// In is the input rows of one or more GEMMs: float32 as given, or a bf16 copy made once (bf16
+// weights take bf16 rows).
+struct In {
+  In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16);
+  std::unique_ptr<Scratch> s;
+  const void *p;
+  dt t;
+};
+
+// project writes the query projection of rows xq [Mq, H] into q and the key and value
+// projections of rows xkv [Mkv, H] into k and v (all contiguous, H wide).
+void project(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
+             const float *xkv, int64_t Mkv, int64_t H, float *q, float *k, float *v);
+
+// att_out is LxmertAttentionOutput on context rows ctx [M, H]: dense + residual resid, then
+// LayerNorm, into out.
+void att_out(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *ctx, const float *resid,
+             int64_t M, int64_t H, float *out);
+
 // One attention direction over rows of the projections: queries from row qoff of the query
 // rows, keys and values from row kvoff of the key/value rows, context into row qoff.
 struct Dir {
@@ -25,6 +45,10 @@ struct Dir {
   at::Tensor mask;
   float *probs;  // [B, heads, Lq, Lk], or null for scratch
 };
+
+// attend runs direction d over projections q, k, v (rows H wide) into context rows ctx.
+void attend(Ctx &c, const Cfg &cfg, const Dir &d, int64_t H, const float *q, const float *k,
+            const float *v, float *ctx);
 
 // att_block is LxmertAttention + LxmertAttentionOutput: queries projected from xq [Mq, H],
 // keys and values from xkv [Mkv, H] (xkv may be xq: self-attention, or stacked rows whose

@@ -20,8 +20,8 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
   const auto &wb = w.md.data.format_desc.blocking;
   if (M <= kOwnRowsF32 && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
       wb.strides[0] == N && wb.strides[1] == 1 && omp_get_max_threads() == 1 && skinny_available()) {
-    skinny_linear(static_cast<const float *>(x), M, K, ldx, static_cast<const float *>(w.data), N,
-                  bias, resid, static_cast<float *>(y));
+    skinny_linear(static_cast<const float *>(x), M, K, ldx, static_cast<const float *>(w.data), N, N,
+                  bias, resid, N, static_cast<float *>(y), N);
     if (act != kNone) activate(c, static_cast<float *>(y), M * N, act);
     return;
   }
@@ -41,7 +41,7 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
       ys = std::make_unique<Scratch>(*c.pool, M * N * 4);
       yf = static_cast<float *>(ys->ptr);
     }
-    skinny_linear_bf16(x, M, K, ldx, w, N, bias, resid, yf);
+    skinny_linear_bf16(x, M, K, ldx, w, 0, 0, N, bias, resid, N, yf, N);
     if (act != kNone) activate(c, yf, M * N, act);
     if (ys) to_bf16_rows(yf, N, y, M, N);
     return;
@@ -72,6 +72,31 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
     args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(act != kNone ? 1 : 0) | DNNL_ARG_SRC_1,
                  memory({{M, N}, dt::f32, dims{N, 1}}, e, const_cast<float *>(resid)));
   run(p, *c.pool, std::move(args));
+}
+
+bool linear_part_fits(dt xt, const Weight &w, int64_t K, int64_t N, int64_t k0, int64_t kc,
+                      int64_t n0, int64_t nc) {
+  (void)nc;
+  const auto &wb = w.md.data.format_desc.blocking;
+  if (w.md.data_type() == dt::f32 && xt == dt::f32)
+    return skinny_available() && w.md.data.format_kind == dnnl_blocked && wb.inner_nblks == 0 &&
+           wb.strides[0] == N && wb.strides[1] == 1;
+  if (w.md.data_type() == dt::bf16 && xt == dt::bf16)
+    return skinny_bf16_available() && skinny_bf16_fits(w.md, K, N) && k0 % 2 == 0 && kc % 2 == 0 &&
+           n0 % 64 == 0;
+  return false;
+}
+
+bool linear_part(const void *x, dt xt, int64_t M, int64_t ldx, const Weight &w, int64_t K,
+                 int64_t N, int64_t k0, int64_t kc, int64_t n0, int64_t nc, const float *bias,
+                 const float *resid, int64_t ldr, float *y, int64_t ldy) {
+  if (!linear_part_fits(xt, w, K, N, k0, kc, n0, nc)) return false;
+  if (xt == dt::f32)
+    skinny_linear(static_cast<const float *>(x), M, kc, ldx, static_cast<const float *>(w.data) + k0 * N + n0,
+                  N, nc, bias != nullptr ? bias + n0 : nullptr, resid, ldr, y, ldy);
+  else
+    skinny_linear_bf16(x, M, kc, ldx, w, k0, n0, nc, bias != nullptr ? bias + n0 : nullptr, resid, ldr, y, ldy);
+  return true;
 }
 
 void activate(Ctx &c, float *y, int64_t n, int act) {

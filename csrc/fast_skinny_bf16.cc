@@ -18,8 +18,8 @@ constexpr int kMR = 6;
 template <int MR>
 __attribute__((target("avx512f,avx512bw,avx512bf16"))) void tile_bf16(
     const uint16_t *a, int64_t lda, const uint16_t *b, int64_t pairs, float *c, int64_t ldc,
-    __mmask16 tail, int nz, const float *bias, const float *resid, const uint16_t *pf, int lo,
-    int step) {
+    __mmask16 tail, int nz, const float *bias, const float *resid, int64_t ldr, const uint16_t *pf,
+    int lo, int step) {
   __m512 acc[MR][4];
 #pragma GCC unroll 6
   for (int r = 0; r < MR; r++)
@@ -49,7 +49,7 @@ __attribute__((target("avx512f,avx512bw,avx512bf16"))) void tile_bf16(
       const __mmask16 m = j == nz - 1 ? tail : 0xffff;
       __m512 v = acc[r][j];
       if (bias != nullptr) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, bias + j * 16));
-      if (resid != nullptr) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, resid + r * ldc + j * 16));
+      if (resid != nullptr) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, resid + r * ldr + j * 16));
       _mm512_mask_storeu_ps(c + r * ldc + j * 16, m, v);
     }
 }
@@ -88,10 +88,12 @@ bool skinny_bf16_fits(const dnnl::memory::desc &w, int64_t K, int64_t N) {
 }
 
 void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const Weight &w,
-                        int64_t N, const float *bias, const float *resid, float *y) {
+                        int64_t k0, int64_t n0w, int64_t N, const float *bias, const float *resid,
+                        int64_t ldr, float *y, int64_t ldy) {
   const auto *a = static_cast<const uint16_t *>(x);
-  const auto *wb = static_cast<const uint16_t *>(w.data);
   const int64_t panel = w.md.data.padded_dims[0] * 64, pairs = K / 2;
+  // Panel n0w/64 holds output columns from n0w; pair k0/2 of it holds input rows from k0.
+  const auto *wb = static_cast<const uint16_t *>(w.data) + (n0w / 64) * panel + (k0 / 2) * 128;
   const int64_t nm = (M + kMR - 1) / kMR;
   const int step = std::max<int>(1, static_cast<int>(std::min<int64_t>(nm, 4)) / 2);
   for (int64_t n0 = 0, p = 0; n0 < N; n0 += 64, p++) {
@@ -101,8 +103,8 @@ void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const 
     const uint16_t *pf = n0 + 64 < N ? wb + (p + 1) * panel : nullptr;
     for (int64_t m0 = 0, mb = 0; m0 < M; m0 += kMR, mb++) {
       pick(static_cast<int>(std::min<int64_t>(kMR, M - m0)))(
-          a + m0 * ldx, ldx, wb + p * panel, pairs, y + m0 * N + n0, N, tail, nz,
-          bias != nullptr ? bias + n0 : nullptr, resid != nullptr ? resid + m0 * N + n0 : nullptr,
+          a + m0 * ldx, ldx, wb + p * panel, pairs, y + m0 * ldy + n0, ldy, tail, nz,
+          bias != nullptr ? bias + n0 : nullptr, resid != nullptr ? resid + m0 * ldr + n0 : nullptr, ldr,
           mb < step ? pf : nullptr, static_cast<int>(mb), step);
     }
   }

@@ -148,6 +148,22 @@ lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *
 lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
                      lx_tensor lang, lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                      lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+/* one LxmertXLayer computed by two threads at once (csrc/fast_coop.cc): _new checks the
+ * inputs and makes the state, then two threads call _run with tid 0 and 1 at the same time
+ * (each waits for the other between steps; a failing one releases the other with an
+ * error), _take hands out the outputs (probs may be NULL), _free releases the state */
+typedef void *lx_fast_coop;
+lx_err lx_fast_xlayer_coop_new(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
+                               const lx_fast_att *lang_self, const lx_fast_att *visn_self,
+                               const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn,
+                               lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
+                               lx_tensor visn_mask, int want_probs, lx_fast_coop *out);
+lx_err lx_fast_xlayer_coop_run(lx_fast_coop co, int tid);
+lx_err lx_fast_xlayer_coop_take(lx_fast_coop co, lx_tensor *lang_out, lx_tensor *visn_out,
+                                lx_tensor *probs);
+void lx_fast_xlayer_coop_free(lx_fast_coop co);
+/* tests: in place of one _run, fail as a thread that failed at once would */
+lx_err lx_fast_xlayer_coop_fail(lx_fast_coop co);
 /* the last X-layer's language output at the first token alone ([B, 1, H]), for a pooled
  * output: what lx_fast_xlayer gives at lang_out[:, :1] without the work nothing else reads */
 lx_err lx_fast_xlayer_first(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,

@@ -25,7 +25,11 @@ func newXLayer(p *params, name string, c *LxmertConfig) *LxmertXLayer {
 
 // forward returns both sides' outputs and, when asked, the language→vision probabilities.
 func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor) {
-	if r.twoBranches() && xBranches(lang, visn) { // the cross-attention, then each side's self-attention and FFN at once
+	if r.twoBranches() && xBranches(lang, visn) {
+		if l, v, p, ok := x.forwardPair(r, lang, langMask, visn, visnMask, wantProbs); ok {
+			return l, v, p
+		}
+		// The cross-attention, then each side's self-attention and FFN at once.
 		va := x.VisualAttention
 		rc := r
 		rc.threads = crossThreads(lang, visn)
@@ -54,6 +58,15 @@ func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Ten
 	langOut = x.LangOutput.forward(r, x.LangInter.forward(r, l), l)
 	visnOut = x.VisnOutput.forward(r, x.VisnInter.forward(r, v), v)
 	return langOut, visnOut, probs
+}
+
+// forwardPair is forward with two threads sharing every step (binding.FastXLayerPair); ok is
+// false where its kernels cannot run.
+func (x *LxmertXLayer) forwardPair(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor, ok bool) {
+	va := x.VisualAttention
+	return r.s.FastXLayerPair(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
+		fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output),
+		x.LangInter.fastFFN(x.LangOutput), x.VisnInter.fastFFN(x.VisnOutput), lang, visn, langMask, visnMask, wantProbs)
 }
 
 // forwardFirst is forward on the fast path for a pooled output alone: the language output at

@@ -1,0 +1,128 @@
+package lxmert
+
+import (
+	"encoding/binary"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/lxmert-go/golxmert/binding"
+)
+
+// extendedMask is an additive mask [batch, 1, 1, n] that hides the last pad positions.
+func extendedMask(s *binding.Scope, batch, n, pad int64) binding.Tensor {
+	b := make([]byte, 0, batch*n*4)
+	for i := int64(0); i < batch*n; i++ {
+		v := float32(0)
+		if i%n >= n-pad {
+			v = -10000
+		}
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
+	}
+	return s.FromBytes(b, binding.Float32, batch, 1, 1, n)
+}
+
+// pairModel is a one-layer model whose X-layer splits in halves for fp32 and bf16 (hidden
+// 128, 4 heads, intermediate 320: an uneven 128/192 split in bf16), biases and LayerNorms
+// perturbed away from HF's 0 and 1.
+func pairModel(t *testing.T) *LxmertModel {
+	c := DefaultConfig()
+	c.HiddenSize, c.NumAttentionHeads, c.IntermediateSize = 128, 4, 320
+	c.LLayers, c.XLayers, c.RLayers = 1, 1, 1
+	m, err := NewLxmertModel(c)
+	require.NoError(t, err)
+	s := binding.NewScope()
+	defer s.Close()
+	for _, p := range m.params.order {
+		if len(p.Shape) == 1 {
+			s.NormalInit(p.T, 0.3, 0.2)
+		}
+	}
+	require.NoError(t, s.Err())
+	return m
+}
+
+// An X-layer computed by two threads together (FastXLayerPair: half the heads and half the
+// FFN columns each) gives what the one-call X-layer gives, in fp32 and bf16, with and without
+// padding, for one and three examples, probabilities included.
+func TestXLayerPairMatchesOneCall(t *testing.T) {
+	dir, _, _ := tinyCase(t, "tiny-qa")
+	tinyQA, err := LxmertForQuestionAnsweringFromPretrained(dir)
+	require.NoError(t, err)
+	defer tinyQA.Close()
+	tiny := tinyQA.Lxmert
+	wide := pairModel(t)
+	defer wide.Close()
+	for _, tc := range []struct {
+		name  string
+		m     *LxmertModel
+		precs []binding.Precision
+	}{
+		{"tiny-qa", tiny, []binding.Precision{binding.PrecisionF32}}, // 4 heads of 8: no 64-column bf16 blocks
+		{"hidden-128", wide, []binding.Precision{binding.PrecisionF32, binding.PrecisionBF16}},
+	} {
+		x := tc.m.Encoder.XLayers[0]
+		va, h := x.VisualAttention, int64(tc.m.Config.HiddenSize)
+		for _, batch := range []int64{1, 3} {
+			for _, prec := range tc.precs {
+				for _, pad := range []int64{0, 2} {
+					s := binding.NewScope()
+					lang, visn := s.Empty(binding.Float32, batch, 7, h), s.Empty(binding.Float32, batch, 5, h)
+					s.NormalInit(lang, 0, 1)
+					s.NormalInit(visn, 0, 1)
+					var lm, vm binding.Tensor
+					if pad > 0 {
+						lm, vm = extendedMask(s, batch, 7, pad), extendedMask(s, batch, 5, pad)
+					}
+					cfg := fastConfig(run{prec: prec}, va.cfg)
+					c, ls, vs := fastAttention(va.Att, va.Output), fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output),
+						fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output)
+					lf, vf := x.LangInter.fastFFN(x.LangOutput), x.VisnInter.fastFFN(x.VisnOutput)
+					cfg1 := cfg
+					cfg1.Threads = 1
+					l1, v1, p1 := s.FastXLayer(tc.m.params.fast, cfg1, c, ls, vs, lf, vf, lang, visn, lm, vm, true)
+					l2, v2, p2, ok := s.FastXLayerPair(tc.m.params.fast, cfg, c, ls, vs, lf, vf, lang, visn, lm, vm, true)
+					require.NoError(t, s.Err())
+					require.True(t, ok, "%s %s: the two-thread kernels did not run", tc.name, prec)
+					for _, pair := range [][2]binding.Tensor{{l1, l2}, {v1, v2}, {p1, p2}} {
+						want, got := s.Float32s(pair[0]), s.Float32s(pair[1])
+						if prec == binding.PrecisionF32 {
+							requireClose(t, want, got, tc.name+" pair against one call")
+							continue
+						}
+						// bf16: the partial sums round the next GEMM's bf16 inputs differently
+						// here and there (one bf16 step, 2^-8 relative, after LayerNorm).
+						worst := 0.0
+						for i := range want {
+							worst = math.Max(worst, math.Abs(float64(want[i]-got[i])))
+						}
+						t.Logf("%s bf16 batch %d pad %d: max |Δ| %.2g", tc.name, batch, pad, worst)
+						require.Less(t, worst, 0.05, "bf16 pair against one call")
+					}
+					s.Close()
+				}
+			}
+		}
+	}
+}
+
+// Weights the two-thread kernels cannot take (here a self-attention query of the wrong
+// width) make FastXLayerPair decline without an error; the X-layer's other path then
+// reports the wrong width.
+func TestXLayerPairDeclines(t *testing.T) {
+	m := pairModel(t)
+	defer m.Close()
+	x := m.Encoder.XLayers[0]
+	va, h := x.VisualAttention, int64(m.Config.HiddenSize)
+	s := binding.NewScope()
+	defer s.Close()
+	ls := fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output)
+	ls.Query = x.LangInter.fastFFN(x.LangOutput).Intermediate // [intermediate, hidden]
+	lang, visn := s.Full(binding.Float32, 0.1, 1, 5, h), s.Full(binding.Float32, 0.2, 1, 7, h)
+	_, _, _, ok := s.FastXLayerPair(m.params.fast, fastConfig(run{}, va.cfg), fastAttention(va.Att, va.Output), ls,
+		fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput), x.VisnInter.fastFFN(x.VisnOutput),
+		lang, visn, binding.Tensor{}, binding.Tensor{}, false)
+	require.False(t, ok)
+	require.NoError(t, s.Err())
+}
