@@ -11,13 +11,13 @@ import (
 )
 
 // FastXLayerPair is FastXLayer computed by two goroutines at once, each calling into C on its
-// own OS thread with a team of one thread: each owns half of the stacked language and vision
-// rows through every row-wise step and one attention direction (or side), and they wait for
-// each other between steps. For small batches on two cores: the work splits evenly, with no
-// OpenMP fork and join per op. The outputs match FastXLayer's within float32 rounding (the
-// dense layers after attention and the FFN add two partial sums). ok is false, with nothing
-// computed and no error, where the two-thread kernels cannot take the weights (no AVX-512,
-// or shapes that do not split in halves); take another path then.
+// own OS thread with a team of one thread: each takes half of every weight (half the heads of
+// each attention, half the FFN's columns) and they wait for each other between steps. For
+// small batches on two cores: the work splits evenly, with no OpenMP fork and join per op.
+// The outputs match FastXLayer's within float32 rounding (the dense layers after attention
+// and the FFN add two partial sums). ok is false, with nothing computed and no error, where
+// the two-thread kernels cannot take the weights (no AVX-512, or shapes that do not split
+// in halves); take another path then.
 func (s *Scope) FastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor, ok bool) {
 	return s.fastXLayerPair(f, cfg, cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask, wantProbs, false)
 }
@@ -39,11 +39,50 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 	if !wantProbs {
 		pp = nil
 	}
+	ok = s.pair(op, f, func(c C.lx_fast_ctx, co *C.lx_fast_coop) C.lx_err {
+		return C.lx_fast_xlayer_coop_new(c, &cc, &cx, &cl, &cv, &fl, &fv, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), cbool(wantProbs), co)
+	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_xlayer_coop_take(co, &lo, &vo, pp) }, failSecond)
+	runtime.KeepAlive(args)
+	if !ok || s.err != nil {
+		return Tensor{}, Tensor{}, Tensor{}, ok
+	}
+	langOut = s.done(op, nil, lo)
+	visnOut = s.done(op, nil, vo)
+	if wantProbs {
+		probs = s.done(op, nil, p)
+	}
+	return langOut, visnOut, probs, true
+}
+
+// FastXLayerFirstPair is FastXLayerFirst computed by two goroutines at once, as
+// FastXLayerPair computes FastXLayer; ok is false where its kernels cannot run.
+func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (out Tensor, ok bool) {
+	const op = "FastXLayerFirstPair"
+	args := append(append(append(cross.tensors(), langSelf.tensors()...), langFFN.tensors()...), lang, visn)
+	if !s.ok(op, args...) {
+		return Tensor{}, true
+	}
+	cx, cl, fl, cc := cross.c(), langSelf.c(), langFFN.c(), cfg.c()
+	var o C.lx_tensor
+	ok = s.pair(op, f, func(c C.lx_fast_ctx, co *C.lx_fast_coop) C.lx_err {
+		return C.lx_fast_xlayer_first_coop_new(c, &cc, &cx, &cl, &fl, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), co)
+	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_xlayer_coop_take(co, &o, nil, nil) }, false)
+	runtime.KeepAlive(args)
+	if !ok || s.err != nil {
+		return Tensor{}, ok
+	}
+	return s.done(op, nil, o), true
+}
+
+// pair makes a cooperative call's state (create: null state, no error, when its kernels
+// decline), runs its two halves at once, thread 1 on a goroutine of its own, then take
+// hands out the outputs. ok is false when create declined; errors go to s.
+func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx_fast_coop) C.lx_err, take func(C.lx_fast_coop) C.lx_err, failSecond bool) (ok bool) {
 	var err error
 	f.use(s, op, func(c C.lx_fast_ctx) {
 		var co C.lx_fast_coop
-		e := C.lx_fast_xlayer_coop_new(c, &cc, &cx, &cl, &cv, &fl, &fv, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), cbool(wantProbs), &co)
-		if err = takeErr(op, e); err != nil || co == nil {
+		if err = takeErr(op, create(c, &co)); err != nil || co == nil {
+			ok = err != nil // an error is not a decline
 			return
 		}
 		ok = true
@@ -64,25 +103,12 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 		if err = firstCause(takeErr(op, e0), takeErr(op, e1)); err != nil {
 			return
 		}
-		err = takeErr(op, C.lx_fast_xlayer_coop_take(co, &lo, &vo, pp))
+		err = takeErr(op, take(co))
 	})
-	runtime.KeepAlive(args)
-	if s.err != nil {
-		return Tensor{}, Tensor{}, Tensor{}, true
-	}
 	if err != nil {
 		s.Fail(err)
-		return Tensor{}, Tensor{}, Tensor{}, true
 	}
-	if !ok {
-		return Tensor{}, Tensor{}, Tensor{}, false
-	}
-	langOut = s.done(op, nil, lo)
-	visnOut = s.done(op, nil, vo)
-	if wantProbs {
-		probs = s.done(op, nil, p)
-	}
-	return langOut, visnOut, probs, true
+	return ok || s.err != nil
 }
 
 // firstCause picks, of the two halves' errors, the one that is not a report of the other

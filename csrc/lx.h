@@ -158,6 +158,12 @@ lx_err lx_fast_xlayer_coop_new(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_f
                                const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn,
                                lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
                                lx_tensor visn_mask, int want_probs, lx_fast_coop *out);
+/* the same for the pooled-only last X-layer (lx_fast_xlayer_first): _take gives lang_out
+ * [B, 1, H] and no vision output */
+lx_err lx_fast_xlayer_first_coop_new(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
+                                     const lx_fast_att *lang_self, const lx_fast_ffn *lang_ffn,
+                                     lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
+                                     lx_tensor visn_mask, lx_fast_coop *out);
 lx_err lx_fast_xlayer_coop_run(lx_fast_coop co, int tid);
 lx_err lx_fast_xlayer_coop_take(lx_fast_coop co, lx_tensor *lang_out, lx_tensor *visn_out,
                                 lx_tensor *probs);

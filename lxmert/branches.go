@@ -52,9 +52,10 @@ func (r run) callThreads() int {
 	return r.threads
 }
 
-// crossThreads is the team size of an X-layer's cross-attention block, or of the whole last
-// X-layer on the pooled-only path, inside a two-branch forward: one thread while the X-layer
-// still splits into sides (see xBranches), every intra-op thread (0) above that.
+// crossThreads is the team size of an X-layer's calls outside the two-thread kernels
+// (binding.FastXLayerPair and FastXLayerFirstPair, which split every step between two
+// threads) in a two-branch forward: one thread while the X-layer is small (see xBranches),
+// every intra-op thread (0) above that.
 func crossThreads(lang, visn binding.Tensor) int {
 	if xBranches(lang, visn) {
 		return 1
@@ -65,15 +66,16 @@ func crossThreads(lang, visn binding.Tensor) int {
 // fewRows: batch examples of tokens + boxes rows are few enough for one thread per call.
 func fewRows(batch, tokens, boxes int64) bool { return batch*(tokens+boxes) < 1024 }
 
-// xSplitRows is the row count (batch × (tokens + boxes)) from which an X-layer's
-// self-attention and FFN run as one stream of two-threaded calls instead of one branch per
-// side: the sides are uneven (20 language rows against 36 vision rows per example), so two
-// branches leave one thread idle for a third of the layer. Below it the fork and join per call
-// costs more. Measured at 2 threads on the base model: batch 1 (56 rows) 79 ms split against
-// 82 ms not; batch 8 (448 rows) 497 against 427 ms; batch 32, 1,753 against 1,577 ms.
+// xSplitRows is the row count (batch × (tokens + boxes)) from which an X-layer runs as one
+// stream of two-threaded (OpenMP) calls. Below it two threads share the layer's steps in one
+// call each (binding.FastXLayerPair: half the heads and half the FFN columns each), or, where
+// those kernels cannot run, the cross-attention runs on one thread and then each side on its
+// own. Measured at 2 threads on the base model before the shared steps: batch 1 (56 rows) 79
+// ms by side against 82 ms as one stream; batch 8 (448 rows) 497 against 427 ms; batch 32,
+// 1,753 against 1,577 ms.
 const xSplitRows = 256
 
-// xBranches reports whether an X-layer on these inputs runs its two sides as branches.
+// xBranches reports whether an X-layer on these inputs is small (below xSplitRows rows).
 func xBranches(lang, visn binding.Tensor) bool {
 	l, err1 := binding.Shape(lang)
 	v, err2 := binding.Shape(visn)

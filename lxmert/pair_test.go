@@ -126,3 +126,39 @@ func TestXLayerPairDeclines(t *testing.T) {
 	require.False(t, ok)
 	require.NoError(t, s.Err())
 }
+
+// The pooled-only last X-layer computed by two threads (FastXLayerFirstPair) gives what the
+// one-thread call gives, fp32 within the parity tolerance, bf16 within bf16 rounding.
+func TestXLayerFirstPairMatchesOneCall(t *testing.T) {
+	m := pairModel(t)
+	defer m.Close()
+	x := m.Encoder.XLayers[0]
+	va, h := x.VisualAttention, int64(m.Config.HiddenSize)
+	for _, batch := range []int64{1, 3} {
+		for _, prec := range []binding.Precision{binding.PrecisionF32, binding.PrecisionBF16} {
+			s := binding.NewScope()
+			lang, visn := s.Empty(binding.Float32, batch, 7, h), s.Empty(binding.Float32, batch, 5, h)
+			s.NormalInit(lang, 0, 1)
+			s.NormalInit(visn, 0, 1)
+			lm, vm := extendedMask(s, batch, 7, 2), extendedMask(s, batch, 5, 1)
+			cfg := fastConfig(run{prec: prec}, va.cfg)
+			cfg1 := cfg
+			cfg1.Threads = 1
+			c, ls, lf := fastAttention(va.Att, va.Output), fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput)
+			want := s.FastXLayerFirst(m.params.fast, cfg1, c, ls, lf, lang, visn, lm, vm)
+			got, ok := s.FastXLayerFirstPair(m.params.fast, cfg, c, ls, lf, lang, visn, lm, vm)
+			require.NoError(t, s.Err())
+			require.True(t, ok, "the two-thread kernels did not run")
+			w, g := s.Float32s(want), s.Float32s(got)
+			require.Len(t, g, int(batch*h))
+			if prec == binding.PrecisionF32 {
+				requireClose(t, w, g, "first-token pair against one call")
+			} else {
+				for i := range w {
+					require.InDelta(t, w[i], g[i], 0.05, "bf16 first-token pair against one call")
+				}
+			}
+			s.Close()
+		}
+	}
+}

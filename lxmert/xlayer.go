@@ -75,6 +75,13 @@ func (x *LxmertXLayer) forwardFirst(r run, lang, langMask, visn, visnMask bindin
 	va, rc := x.VisualAttention, r
 	if r.twoBranches() { // between two-branch phases: a team that suits the size
 		rc.threads = crossThreads(lang, visn)
+		if rc.threads == 1 { // small: two threads share every step
+			out, ok := r.s.FastXLayerFirstPair(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
+				fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput), lang, visn, langMask, visnMask)
+			if ok {
+				return out
+			}
+		}
 	}
 	return r.s.FastXLayerFirst(r.fast, fastConfig(rc, va.cfg), fastAttention(va.Att, va.Output),
 		fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput),
