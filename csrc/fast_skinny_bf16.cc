@@ -101,8 +101,9 @@ void skinny_linear_bf16(const void *x, int64_t M, int64_t K, int64_t ldx, const 
     const int nz = static_cast<int>((nw + 15) / 16);
     const __mmask16 tail = static_cast<__mmask16>(nw % 16 == 0 ? 0xffff : (1u << (nw % 16)) - 1);
     const uint16_t *pf = n0 + 64 < N ? wb + (p + 1) * panel : nullptr;
-    for (int64_t m0 = 0, mb = 0; m0 < M; m0 += kMR, mb++) {
-      pick(static_cast<int>(std::min<int64_t>(kMR, M - m0)))(
+    for (int64_t m0 = 0, mb = 0, mr; m0 < M; m0 += mr, mb++) {  // tiles of even height
+      mr = (M - m0 + (nm - mb) - 1) / (nm - mb);
+      pick(static_cast<int>(mr))(
           a + m0 * ldx, ldx, wb + p * panel, pairs, y + m0 * ldy + n0, ldy, tail, nz,
           bias != nullptr ? bias + n0 : nullptr, resid != nullptr ? resid + m0 * ldr + n0 : nullptr, ldr,
           mb < step ? pf : nullptr, static_cast<int>(mb), step);
