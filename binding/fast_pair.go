@@ -41,7 +41,7 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 	}
 	ok = s.pair(op, f, func(c C.lx_fast_ctx, co *C.lx_fast_coop) C.lx_err {
 		return C.lx_fast_xlayer_coop_new(c, &cc, &cx, &cl, &cv, &fl, &fv, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), cbool(wantProbs), co)
-	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_xlayer_coop_take(co, &lo, &vo, pp) }, failSecond)
+	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_coop_take(co, &lo, &vo, pp) }, failSecond)
 	runtime.KeepAlive(args)
 	if !ok || s.err != nil {
 		return Tensor{}, Tensor{}, Tensor{}, ok
@@ -66,7 +66,7 @@ func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langS
 	var o C.lx_tensor
 	ok = s.pair(op, f, func(c C.lx_fast_ctx, co *C.lx_fast_coop) C.lx_err {
 		return C.lx_fast_xlayer_first_coop_new(c, &cc, &cx, &cl, &fl, ptr(lang), ptr(visn), ptr(langMask), ptr(visnMask), co)
-	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_xlayer_coop_take(co, &o, nil, nil) }, false)
+	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_coop_take(co, &o, nil, nil) }, false)
 	runtime.KeepAlive(args)
 	if !ok || s.err != nil {
 		return Tensor{}, ok
@@ -86,19 +86,19 @@ func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx
 			return
 		}
 		ok = true
-		defer C.lx_fast_xlayer_coop_free(co)
+		defer C.lx_fast_coop_free(co)
 		var e1 C.lx_err
 		var wg sync.WaitGroup
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if failSecond {
-				e1 = C.lx_fast_xlayer_coop_fail(co)
+				e1 = C.lx_fast_coop_fail(co)
 				return
 			}
-			e1 = C.lx_fast_xlayer_coop_run(co, 1)
+			e1 = C.lx_fast_coop_run(co, 1)
 		}()
-		e0 := C.lx_fast_xlayer_coop_run(co, 0)
+		e0 := C.lx_fast_coop_run(co, 0)
 		wg.Wait()
 		if err = firstCause(takeErr(op, e0), takeErr(op, e1)); err != nil {
 			return
@@ -122,4 +122,26 @@ func firstCause(a, b error) error {
 		return a
 	}
 	return b
+}
+
+// FastLinearPair is FastLinear computed by two goroutines at once, each on its own OS thread
+// with half the output columns (half the weight streamed each): for few rows, where a
+// single-threaded GEMM waits on the weight's memory. ok is false, with nothing computed and
+// no error, where the two-thread kernels cannot take the weight; take FastLinear then.
+func (s *Scope) FastLinearPair(f *FastContext, p Precision, x Tensor, l FastLinear, act Activation) (out Tensor, ok bool) {
+	const op = "FastLinearPair"
+	if !s.ok(op, x, l.W) {
+		return Tensor{}, true
+	}
+	cl := l.c()
+	var o C.lx_tensor
+	ok = s.pair(op, f, func(c C.lx_fast_ctx, co *C.lx_fast_coop) C.lx_err {
+		return C.lx_fast_linear_coop_new(c, C.int(p), ptr(x), &cl, C.int(act), co)
+	}, func(co C.lx_fast_coop) C.lx_err { return C.lx_fast_coop_take(co, &o, nil, nil) }, false)
+	runtime.KeepAlive(x)
+	runtime.KeepAlive(l)
+	if !ok || s.err != nil {
+		return Tensor{}, ok
+	}
+	return s.done(op, nil, o), true
 }

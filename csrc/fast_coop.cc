@@ -1,6 +1,6 @@
 // The machinery of two threads computing an X-layer together (csrc/fast_coop.h): the
 // barrier, the share of each weight, the partial sums' reduction, the attention heads, and the
-// C entry points. The caller runs lx_fast_xlayer_coop_run(co, 0) and (co, 1) at once from two
+// C entry points. The caller runs lx_fast_coop_run(co, 0) and (co, 1) at once from two
 // threads (binding/fast_pair.go).
 #include "fast_coop.h"
 
@@ -94,6 +94,12 @@ void XCoop::heads(const Dir &d, int64_t h0, int64_t nh, int64_t c0, int64_t cw, 
 
 using namespace lx::fast;
 
+void XCoop::take(lx_tensor *a, lx_tensor *b, lx_tensor *c) {
+  if (a != nullptr) *a = lx::wrap(lo);
+  if (b != nullptr) *b = vo.defined() ? lx::wrap(vo) : nullptr;
+  if (c != nullptr) *c = probs.defined() ? lx::wrap(probs) : nullptr;
+}
+
 namespace {
 
 // make checks the inputs and makes the shared state with the stacked rows [lang; visn],
@@ -157,13 +163,13 @@ lx_err lx_fast_xlayer_first_coop_new(lx_fast_ctx cp, const lx_fast_cfg *cf, cons
   LX_END
 }
 
-lx_err lx_fast_xlayer_coop_run(lx_fast_coop co, int tid) {
+lx_err lx_fast_coop_run(lx_fast_coop co, int tid) {
   LX_TRY
-  TORCH_CHECK(co != nullptr && (tid == 0 || tid == 1), "fast x-layer: bad cooperative call");
-  auto &x = *static_cast<XCoop *>(co);
+  TORCH_CHECK(co != nullptr && (tid == 0 || tid == 1), "fast path: bad two-thread call");
+  auto &x = *static_cast<Coop *>(co);
   try {
     Team team(1);
-    x.first ? x.run_first(tid) : x.run_layer(tid);
+    x.run(tid);
   } catch (...) {
     x.failed.store(true, std::memory_order_release);
     throw;
@@ -171,23 +177,19 @@ lx_err lx_fast_xlayer_coop_run(lx_fast_coop co, int tid) {
   LX_END
 }
 
-lx_err lx_fast_xlayer_coop_take(lx_fast_coop co, lx_tensor *lang_out, lx_tensor *visn_out,
-                                lx_tensor *probs) {
+lx_err lx_fast_coop_take(lx_fast_coop co, lx_tensor *a, lx_tensor *b, lx_tensor *c) {
   LX_TRY
-  auto &x = *static_cast<XCoop *>(co);
-  *lang_out = lx::wrap(x.lo);
-  if (visn_out != nullptr) *visn_out = x.vo.defined() ? lx::wrap(x.vo) : nullptr;
-  if (probs != nullptr) *probs = x.probs.defined() ? lx::wrap(x.probs) : nullptr;
+  static_cast<Coop *>(co)->take(a, b, c);
   LX_END
 }
 
-lx_err lx_fast_xlayer_coop_fail(lx_fast_coop co) {
+lx_err lx_fast_coop_fail(lx_fast_coop co) {
   LX_TRY
-  static_cast<XCoop *>(co)->failed.store(true, std::memory_order_release);
-  TORCH_CHECK(false, "fast x-layer: a failure injected by a test");
+  static_cast<Coop *>(co)->failed.store(true, std::memory_order_release);
+  TORCH_CHECK(false, "fast path: a failure injected by a test");
   LX_END
 }
 
-void lx_fast_xlayer_coop_free(lx_fast_coop co) { delete static_cast<XCoop *>(co); }
+void lx_fast_coop_free(lx_fast_coop co) { delete static_cast<Coop *>(co); }
 
 }  // extern "C"

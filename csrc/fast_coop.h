@@ -31,13 +31,24 @@ struct Rows {
   int64_t ld;
 };
 
+// Coop is a call that threads 0 and 1 run at once (run(0) and run(1) from two OS threads);
+// a thread that fails sets failed, which releases its partner from wait.
+struct Coop {
+  virtual ~Coop() = default;
+  // run is thread t's share; it throws what fails.
+  virtual void run(int t) = 0;
+  // take hands out the outputs (a, b, c as the call defines; null pointers are skipped).
+  virtual void take(lx_tensor *a, lx_tensor *b, lx_tensor *c) = 0;
+  std::atomic<bool> failed{false};
+};
+
 // XCoop is the shared state of one X-layer (or, with first, the last X-layer's first
 // language tokens alone) computed by threads 0 and 1. Each thread takes its share of every
 // weight: heads [h0, h0+nh) of each attention (query, key and value columns, the attention
 // core, the output dense's input rows as a partial sum) and its FFN intermediate columns (the
 // output dense's input rows, a partial sum). After the partial sums a barrier; then each
 // thread adds both, bias and residual on its half of the rows and normalizes them.
-struct XCoop {
+struct XCoop : Coop {
   Ctx *c;
   Cfg cfg;
   bool first = false;  // the pooled-only last X-layer: language side, first tokens out
@@ -48,7 +59,10 @@ struct XCoop {
   int64_t hs, cs, is;  // thread 0's share: heads, hidden columns (hs heads), intermediate columns
   std::unique_ptr<Scratch> s, o, q, k, v, cx, part[2];
   std::atomic<int> count{0}, gen{0};
-  std::atomic<bool> failed{false};
+
+  void run(int t) override { first ? run_first(t) : run_layer(t); }
+  // take: the language output (first: [B, 1, H]), the vision output, the probabilities.
+  void take(lx_tensor *a, lx_tensor *b, lx_tensor *c) override;
 
   // wait is a barrier of the two threads; it throws once the other thread has failed.
   void wait();

@@ -148,28 +148,32 @@ lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *
 lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
                      lx_tensor lang, lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                      lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
-/* one LxmertXLayer computed by two threads at once (csrc/fast_coop.cc): _new checks the
- * inputs and makes the state, then two threads call _run with tid 0 and 1 at the same time
- * (each waits for the other between steps; a failing one releases the other with an
- * error), _take hands out the outputs (probs may be NULL), _free releases the state */
+/* calls two threads run at once (csrc/fast_coop*.cc): a _new function checks the inputs and
+ * makes the state (or leaves *out NULL, no error, where the two-thread kernels cannot take
+ * the weights), then two threads call lx_fast_coop_run with tid 0 and 1 at the same time
+ * (each waits for the other between steps; a failing one releases the other with an error),
+ * lx_fast_coop_take hands out the outputs (NULL pointers skipped), lx_fast_coop_free
+ * releases the state; lx_fast_coop_fail (tests) fails in place of one _run */
 typedef void *lx_fast_coop;
+lx_err lx_fast_coop_run(lx_fast_coop co, int tid);
+lx_err lx_fast_coop_take(lx_fast_coop co, lx_tensor *a, lx_tensor *b, lx_tensor *c);
+lx_err lx_fast_coop_fail(lx_fast_coop co);
+void lx_fast_coop_free(lx_fast_coop co);
+/* one LxmertXLayer: take gives the language and vision outputs and the language-to-vision
+ * probabilities (want_probs) */
 lx_err lx_fast_xlayer_coop_new(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
                                const lx_fast_att *lang_self, const lx_fast_att *visn_self,
                                const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn,
                                lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
                                lx_tensor visn_mask, int want_probs, lx_fast_coop *out);
-/* the same for the pooled-only last X-layer (lx_fast_xlayer_first): _take gives lang_out
- * [B, 1, H] and no vision output */
+/* the pooled-only last X-layer (lx_fast_xlayer_first): take gives [B, 1, H] */
 lx_err lx_fast_xlayer_first_coop_new(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
                                      const lx_fast_att *lang_self, const lx_fast_ffn *lang_ffn,
                                      lx_tensor lang, lx_tensor visn, lx_tensor lang_mask,
                                      lx_tensor visn_mask, lx_fast_coop *out);
-lx_err lx_fast_xlayer_coop_run(lx_fast_coop co, int tid);
-lx_err lx_fast_xlayer_coop_take(lx_fast_coop co, lx_tensor *lang_out, lx_tensor *visn_out,
-                                lx_tensor *probs);
-void lx_fast_xlayer_coop_free(lx_fast_coop co);
-/* tests: in place of one _run, fail as a thread that failed at once would */
-lx_err lx_fast_xlayer_coop_fail(lx_fast_coop co);
+/* act(x·wᵀ + b) (lx_fast_linear) with half the output columns each: take gives the output */
+lx_err lx_fast_linear_coop_new(lx_fast_ctx c, int precision, lx_tensor x, const lx_lin *w, int act,
+                               lx_fast_coop *out);
 /* the last X-layer's language output at the first token alone ([B, 1, H]), for a pooled
  * output: what lx_fast_xlayer gives at lang_out[:, :1] without the work nothing else reads */
 lx_err lx_fast_xlayer_first(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,

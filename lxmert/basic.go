@@ -47,6 +47,11 @@ func (l *Linear) forward(r run, x binding.Tensor) binding.Tensor {
 // forwardAct is act(forward(x)), the activation fused into the GEMM on the fast path.
 func (l *Linear) forwardAct(r run, x binding.Tensor, act binding.Activation) binding.Tensor {
 	if r.fast != nil {
+		if r.lone && r.threads == 0 { // few rows outside the branches: two threads, half the columns each
+			if y, ok := r.s.FastLinearPair(r.fast, r.prec, x, l.fast(), act); ok {
+				return y
+			}
+		}
 		return r.s.FastLinear(r.fast, r.prec, r.callThreads(), x, l.fast(), act)
 	}
 	var b binding.Tensor

@@ -2,8 +2,6 @@ package lxmert
 
 import (
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/lxmert-go/golxmert/binding"
 )
@@ -69,8 +67,6 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	st := &encoderStates{}
 	var visn, probs binding.Tensor
 	langSide := func(r run) []binding.Tensor {
-		t0 := time.Now()
-		defer traceT("lang", t0)
 		for _, l := range e.Layer {
 			r.check()
 			lang, probs = l.forward(r, lang, langMask, wantProbs)
@@ -83,12 +79,9 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	}
 	visnSide := func(r run) []binding.Tensor {
 		var p binding.Tensor // not probs: the other side may be writing it
-		t0 := time.Now()
-		defer traceT("visn", t0)
 		if visn.IsNil() {
 			visn = e.VisnFC.forward(r, feats, pos)
 		}
-		traceT("visnfc", t0)
 		for _, l := range e.RLayers {
 			r.check()
 			visn, p = l.forward(r, visn, visnMask, wantProbs)
@@ -121,12 +114,6 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	}
 	st.lang, st.visn = lang, visn
 	return st
-}
-
-func traceT(what string, t0 time.Time) {
-	if os.Getenv("LX_TRACE") != "" {
-		fmt.Fprintf(os.Stderr, "%s %.2f\n", what, float64(time.Since(t0).Microseconds())/1000)
-	}
 }
 
 // LxmertPooler is tanh(dense(language_output[:, 0])).
