@@ -90,21 +90,29 @@ at::Tensor pack_int8(const float *w, int64_t K, int64_t N) {
   auto *q = reinterpret_cast<int8_t *>(buf.data_ptr<uint8_t>());
   auto *scale = reinterpret_cast<float *>(buf.data_ptr<uint8_t>() + wbytes);
   auto *zsum = reinterpret_cast<int32_t *>(scale + P * 64);
-  std::vector<float> mx(N, 0.f), inv(N);
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t n = 0; n < N; n++) mx[n] = std::max(mx[n], std::fabs(w[k * N + n]));
-  for (int64_t n = 0; n < N; n++) {
-    inv[n] = mx[n] > 0.f ? 127.f / mx[n] : 0.f;
-    scale[n] = mx[n] / 127.f;
-  }
-  for (int64_t k = 0; k < K; k++)
-    for (int64_t n = 0; n < N; n++) {
-      const float v = std::nearbyint(w[k * N + n] * inv[n]);
-      const int8_t c = static_cast<int8_t>(std::isnan(v) ? 0 : static_cast<int>(v));
-      // panel n/64, group k/4: 64 columns × 4 values; column n%64 at 4·(n%64), value k%4.
-      q[((n / 64) * G + k / 4) * 256 + (n % 64) * 4 + k % 4] = c;
-      zsum[n] -= 128 * c;
+  // Panels are independent: each thread quantizes its own (a base model's weights take
+  // about a second on one thread, which the first int8 forward would wait for).
+  at::parallel_for(0, P, 1, [&](int64_t p0, int64_t p1) {
+    for (int64_t p = p0; p < p1; p++) {
+      const int64_t n0 = p * 64, nw = std::min<int64_t>(64, N - n0);
+      float mx[64] = {}, inv[64] = {};
+      for (int64_t k = 0; k < K; k++)
+        for (int64_t c = 0; c < nw; c++) mx[c] = std::max(mx[c], std::fabs(w[k * N + n0 + c]));
+      for (int64_t c = 0; c < nw; c++) {
+        inv[c] = mx[c] > 0.f ? 127.f / mx[c] : 0.f;
+        scale[n0 + c] = mx[c] / 127.f;
+      }
+      int8_t *panel = q + p * G * 256;
+      for (int64_t k = 0; k < K; k++)
+        for (int64_t c = 0; c < nw; c++) {
+          const float v = std::nearbyint(w[k * N + n0 + c] * inv[c]);
+          const int8_t code = static_cast<int8_t>(std::isnan(v) ? 0 : static_cast<int>(v));
+          // group k/4: 64 columns × 4 values; column c at 4·c, value k%4.
+          panel[(k / 4) * 256 + c * 4 + k % 4] = code;
+          zsum[n0 + c] -= 128 * code;
+        }
     }
+  });
   return buf;
 }
 
