@@ -187,3 +187,40 @@ func TestFastLinearInt8FollowsWeightChanges(t *testing.T) {
 		require.InDelta(t, 2*before[i], after[i], 1e-4+1e-5*math.Abs(float64(after[i])), "[%d]", i)
 	}
 }
+
+// A residual is added after the activation on every path (float32 and bf16, our kernels on
+// one thread and oneDNN on two), as in the int8 kernels.
+func TestFastLinearResidAfterActivation(t *testing.T) {
+	f, err := NewFastContext()
+	require.NoError(t, err)
+	defer f.Close()
+	s := NewScope()
+	defer s.Close()
+	rng := rand.New(rand.NewSource(10))
+	const m, k, n = 7, 64, 80
+	vals := func(c int, scale float64) []float32 {
+		v := make([]float32, c)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64() * scale)
+		}
+		return v
+	}
+	x := s.FromFloat32(vals(m*k, 1), m, k)
+	l := FastLinear{W: s.FromFloat32(vals(n*k, 0.125), n, k), B: s.FromFloat32(vals(n, 1), n)}
+	r := s.FromFloat32(vals(m*n, 1), m, n)
+	want := s.Float32s(s.Add(s.Tanh(s.Linear(x, l.W, l.B)), r))
+	s.RelayoutLinear(l.W, true)
+	for _, p := range []Precision{PrecisionF32, PrecisionBF16} {
+		for _, threads := range []int{1, 2} {
+			got := s.Float32s(s.FastLinearWith(f, p, threads, x, l, ActTanh, FastLinearOptions{Resid: r}))
+			require.NoError(t, s.Err())
+			tol := 1e-5
+			if p == PrecisionBF16 {
+				tol = 0.05
+			}
+			for i := range want {
+				require.InDelta(t, want[i], got[i], tol+1e-4*math.Abs(float64(want[i])), "precision %d threads %d [%d]", p, threads, i)
+			}
+		}
+	}
+}

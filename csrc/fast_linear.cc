@@ -18,6 +18,14 @@ constexpr int64_t kOwnRowsF32 = 320, kOwnRowsBF16 = 192;
 
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt) {
+  if (resid != nullptr && act != kNone) {  // the residual comes after the activation, and
+    // our kernels add it before: a separate pass (no layer asks for both; the API allows it)
+    TORCH_CHECK(yt == dt::f32, "fast linear: a residual needs float32 output");
+    linear(c, x, xt, M, K, ldx, w, N, bias, act, nullptr, y, yt);
+    auto *yf = static_cast<float *>(y);
+    for (int64_t i = 0; i < M * N; i++) yf[i] += resid[i];
+    return;
+  }
   if (w.s8()) {  // int8 weights take quantized rows: every row count, our own kernels
     TORCH_CHECK(xt == dt::f32 && yt == dt::f32, "fast int8 linear: float32 rows in and out only");
     const int64_t Kp = q8_depth(K);
