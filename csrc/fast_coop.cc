@@ -44,7 +44,7 @@ bool XCoop::pairable() {
   hs = 0;
   for (int64_t d = 0; d < cfg.heads / 2 && hs == 0; d++)  // the most even split that fits
     for (int64_t h : {cfg.heads / 2 - d, cfg.heads / 2 + d + 1})
-      if (hs == 0 && h > 0 && h < cfg.heads && (!(cfg.prec == kBF16) || h * dh % 64 == 0)) hs = h;
+      if (hs == 0 && h > 0 && h < cfg.heads && (cfg.prec != kBF16 || h * dh % 64 == 0)) hs = h;
   is = (cfg.prec == kBF16) ? I / 2 / 64 * 64 : I / 2;
   if (hs == 0 || is == 0) return false;
   cs = hs * dh;
