@@ -37,8 +37,9 @@ void XCoop::part_of(const lx_lin &l, const Rows &x, int64_t r, int64_t M, int64_
 }
 
 bool XCoop::pairable() {
-  // int8 takes the other paths (its kernels have no K-blocks: the column sums that undo the
-  // activations' +128 cover the whole depth).
+  // int8 takes the other paths. Tried: K-blocks for its kernels (prefix column sums per 64
+  // input rows, each thread quantizing its own columns): batch 1, 2 threads, base model,
+  // 21.6-22.8 against 22.2-23.5 ms (min of 30) and more CPU time, so not kept.
   if (cfg.prec == kInt8 || cfg.heads < 2 || H % cfg.heads != 0 || I < 2) return false;
   const int64_t dh = H / cfg.heads;
   hs = 0;
