@@ -1,6 +1,7 @@
 // Weights as the fast path reads them: float32 in place (no copy), or a packed bfloat16 or
-// int8 copy made on first use and made again when the source tensor changes. Linear weights are stored
-// transposed (see lx_relayout_linear), which oneDNN reads as fast as its own packed format.
+// int8 copy made on first use and made again when the source tensor changes. Linear weights
+// are stored transposed (see lx_relayout_linear), which oneDNN reads as fast as its own
+// packed format.
 #include <ATen/Parallel.h>
 
 #include "fast.h"
