@@ -15,11 +15,14 @@ import (
 // Precision selects the arithmetic of the fast path's linear layers.
 type Precision int
 
-// Precisions: float32 throughout, or bfloat16 inputs and weights for the linear layers
-// (float32 accumulation; attention, softmax and LayerNorm stay float32).
+// Precisions: float32 throughout, bfloat16 inputs and weights for the linear layers (float32
+// accumulation), or int8 dynamic quantization of the linear layers (s8 weights per output
+// column, u8 activations per row, int32 accumulation); attention, softmax and LayerNorm stay
+// float32. Linear layers with fewer than 16 input features stay float32 in both.
 const (
 	PrecisionF32  Precision = 0
 	PrecisionBF16 Precision = 1
+	PrecisionInt8 Precision = 2
 )
 
 // Activation is the epilogue of a fast linear layer.

@@ -70,6 +70,29 @@ func (s *Scope) FastLinear(f *FastContext, p Precision, threads int, x Tensor, l
 	return s.done("FastLinear", e, out, x, l.W, l.B)
 }
 
+// FastLinearOptions are the rarer inputs of FastLinearWith.
+type FastLinearOptions struct {
+	// Resid, if set, is added to the output after the activation (shaped like the output).
+	Resid Tensor
+	// Portable runs int8 layers on the portable kernels even where the CPU has VNNI
+	// (tests of the two paths' agreement).
+	Portable bool
+}
+
+// FastLinearWith is FastLinear with a residual and a kernel choice (FastLinearOptions).
+func (s *Scope) FastLinearWith(f *FastContext, p Precision, threads int, x Tensor, l FastLinear, act Activation, o FastLinearOptions) Tensor {
+	if !s.ok("FastLinearWith", x, l.W) || !s.optOK("FastLinearWith", l.B, o.Resid) {
+		return Tensor{}
+	}
+	var out C.lx_tensor
+	var e C.lx_err
+	cl := l.c()
+	f.use(s, "FastLinearWith", func(c C.lx_fast_ctx) {
+		e = C.lx_fast_linear_ex(c, C.int(p), C.int(threads), ptr(x), &cl, C.int(act), ptr(o.Resid), cbool(o.Portable), &out)
+	})
+	return s.done("FastLinearWith", e, out, x, l.W, l.B, o.Resid)
+}
+
 // FastLayer runs one LxmertLayer (self-attention block then FFN block) in one call; mask is
 // an extended mask or a zero Tensor. With wantProbs it also returns the attention
 // probabilities [batch, heads, len, len].

@@ -54,22 +54,32 @@ struct Scratch {
   size_t size;
 };
 
+// Precision of a fast-path linear layer: float32, bfloat16 (inputs and weights, float32
+// accumulation) or int8 dynamic quantization (s8 weights per output column, u8 activations
+// per row, int32 accumulation).
+enum Prec { kF32 = 0, kBF16 = 1, kInt8 = 2 };
+
 // A weight as oneDNN reads it: f32 in the tensor's own memory (K×N "ab" when the [out,in]
-// weight is stored transposed, "ba" when row-major) or a packed bf16 copy.
+// weight is stored transposed, "ba" when row-major) or a packed bf16 copy; or our packed s8
+// copy (md s8 K×N, a tag only: see pack_int8 for the layout), with its per-column scales and
+// zero-point corrections.
 struct Weight {
   dnnl::memory::desc md;
   void *data;
-  at::Tensor keep;  // what owns data
+  at::Tensor keep;               // what owns data
+  const float *scale = nullptr;  // int8: max|w[:,n]|/127 per column (padded to 64)
+  const int32_t *zsum = nullptr;  // int8: -128·Σ_k q[k,n] per column (padded to 64)
+  bool s8() const { return scale != nullptr; }
 };
 
-// Ctx is one model's fast-path state: the pool and the bf16 copies of its weights, each
-// rebuilt when its source tensor changes (a training step, a load).
+// Ctx is one model's fast-path state: the pool and the bf16 / int8 copies of its weights,
+// each rebuilt when its source tensor changes (a training step, a load).
 class Ctx {
  public:
   Ctx() : pool(std::make_shared<Pool>(size_t(512) << 20)) {}
   ~Ctx() { pool->close(); }
   std::shared_ptr<Pool> pool;
-  Weight weight(const at::Tensor &w, bool bf16);
+  Weight weight(const at::Tensor &w, Prec p);
 
  private:
   // A packed copy is keyed by its source tensor's address; the weak reference tells a live
@@ -89,7 +99,7 @@ struct Cfg {
   int heads;
   int act;
   float eps;
-  bool bf16;
+  Prec prec;
   int threads;
 };
 
@@ -136,6 +146,29 @@ bool linear_part_fits(dt xt, const Weight &w, int64_t K, int64_t N, int64_t k0, 
 bool linear_part(const void *x, dt xt, int64_t M, int64_t ldx, const Weight &w, int64_t K,
                  int64_t N, int64_t k0, int64_t kc, int64_t n0, int64_t nc, const float *bias,
                  const float *resid, int64_t ldr, float *y, int64_t ldy);
+// QRows are activation rows quantized for int8 GEMMs: u8 = round(x/scale)+128, row stride ld
+// (≥ K rounded up to 4, the padding 128), scale[m] = max|x[m,:]|/127 (0 for an all-zero row).
+struct QRows {
+  const uint8_t *q;
+  const float *scale;
+  int64_t ld;
+};
+// Padded depth of int8 rows and weights: K rounded up to a multiple of 4 (one VNNI group).
+inline int64_t q8_depth(int64_t K) { return (K + 3) / 4 * 4; }
+// quantize_rows fills q [M, q8_depth(K)] and scale [M] from f32 rows x (row stride ldx).
+void quantize_rows(const float *x, int64_t ldx, int64_t M, int64_t K, uint8_t *q, float *scale);
+// pack_int8 quantizes a [K, N] row-major f32 matrix into the s8 layout the int8 kernels read:
+// panels of 64 columns, each q8_depth(K)/4 groups of 64 columns × 4 consecutive K values
+// (256 bytes); then scale and zsum, P·64 each (P panels). Returns the byte buffer.
+at::Tensor pack_int8(const float *w, int64_t K, int64_t N);
+// linear_int8 is y[M,N] = act(dequant(x·Wq) + b) (+ resid) for quantized rows x and an int8
+// weight: VNNI kernels where the CPU has them (int8_vnni_available), portable loops
+// otherwise or when int8_portable is set on the calling thread; split over the calling
+// thread's OpenMP team when it has more than one thread.
+bool int8_vnni_available();
+extern thread_local bool int8_portable;
+void linear_int8(Ctx &c, const QRows &x, int64_t M, int64_t K, const Weight &w, int64_t N,
+                 const float *bias, int act, const float *resid, float *y);
 // In-place activation act of n float32 values.
 void activate(Ctx &c, float *y, int64_t n, int act);
 // In-place LayerNorm over the last dimension of x[M,N] (f32, contiguous).

@@ -1,14 +1,14 @@
 // The blocks of a fast-path layer: attention block and FFN block, each GEMM with its epilogue
 // (bias, activation, residual) fused, LayerNorm in place, the attention core without permute
-// copies, every buffer from the model's pool. In bf16 each block's input rows are converted
-// once and shared by the GEMMs that read them.
+// copies, every buffer from the model's pool. In bf16 and int8 each block's input rows are
+// converted (quantized) once and shared by the GEMMs that read them.
 #include "fast_blocks.h"
 
 namespace lx::fast {
 
-Lin lin(Ctx &c, const lx_lin &l, bool bf16) {
+Lin lin(Ctx &c, const lx_lin &l, Prec prec) {
   const auto &w = lx::T(l.w);
-  Lin out{c.weight(w, bf16), nullptr, w.size(0)};
+  Lin out{c.weight(w, prec), nullptr, w.size(0)};
   if (l.b != nullptr) {
     const auto &b = lx::T(l.b);
     TORCH_CHECK(b.scalar_type() == at::kFloat && b.is_contiguous() && b.numel() == w.size(0),
@@ -18,29 +18,45 @@ Lin lin(Ctx &c, const lx_lin &l, bool bf16) {
   return out;
 }
 
-In::In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16) : p(x), t(dt::f32) {
-  if (!bf16) return;
-  s = std::make_unique<Scratch>(*c.pool, M * K * 2);
-  to_bf16_rows(x, K, s->ptr, M, K);
-  p = s->ptr, t = dt::bf16;
+In::In(Ctx &c, const float *x, int64_t M, int64_t K, Prec prec) : p(x), t(dt::f32), K(K) {
+  if (prec == kBF16) {
+    s = std::make_unique<Scratch>(*c.pool, M * K * 2);
+    to_bf16_rows(x, K, s->ptr, M, K);
+    p = s->ptr, t = dt::bf16;
+  } else if (prec == kInt8) {
+    const int64_t Kp = q8_depth(K), qb = (M * Kp + 63) / 64 * 64;
+    s = std::make_unique<Scratch>(*c.pool, qb + M * 4);
+    auto *qp = static_cast<uint8_t *>(s->ptr);
+    auto *scale = reinterpret_cast<float *>(qp + qb);
+    quantize_rows(x, K, M, K, qp, scale);
+    q = QRows{qp, scale, Kp};
+    p = qp, t = dt::u8;
+  }
+}
+
+void In::run(Ctx &c, int64_t M, const Lin &l, const float *resid, float *y) const {
+  if (t == dt::u8)
+    linear_int8(c, q, M, K, l.w, l.n, l.b, kNone, resid, y);
+  else
+    linear(c, p, t, M, K, K, l.w, l.n, l.b, kNone, resid, y, dt::f32);
 }
 
 void project(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *xq, int64_t Mq,
              const float *xkv, int64_t Mkv, int64_t H, float *q, float *k, float *v) {
-  Lin lq = lin(c, w.q, cfg.bf16), lk = lin(c, w.k, cfg.bf16), lv = lin(c, w.v, cfg.bf16);
+  Lin lq = lin(c, w.q, cfg.prec), lk = lin(c, w.k, cfg.prec), lv = lin(c, w.v, cfg.prec);
   TORCH_CHECK(lq.n == H && lk.n == H && lv.n == H, "fast attention: projections must be ", H, " wide");
-  In iq(c, xq, Mq, H, cfg.bf16);
-  linear(c, iq.p, iq.t, Mq, H, H, lq.w, H, lq.b, kNone, nullptr, q, dt::f32);
+  In iq(c, xq, Mq, H, cfg.prec);
+  iq.run(c, Mq, lq, nullptr, q);
   std::unique_ptr<In> ikv;
-  if (xkv != xq || Mkv != Mq) ikv = std::make_unique<In>(c, xkv, Mkv, H, cfg.bf16);
+  if (xkv != xq || Mkv != Mq) ikv = std::make_unique<In>(c, xkv, Mkv, H, cfg.prec);
   const In &kv = ikv ? *ikv : iq;
-  linear(c, kv.p, kv.t, Mkv, H, H, lk.w, H, lk.b, kNone, nullptr, k, dt::f32);
-  linear(c, kv.p, kv.t, Mkv, H, H, lv.w, H, lv.b, kNone, nullptr, v, dt::f32);
+  kv.run(c, Mkv, lk, nullptr, k);
+  kv.run(c, Mkv, lv, nullptr, v);
 }
 
 void att_out(Ctx &c, const Cfg &cfg, const lx_fast_att &w, const float *ctx, const float *resid,
              int64_t M, int64_t H, float *out) {
-  Lin o = lin(c, w.o, cfg.bf16);
+  Lin o = lin(c, w.o, cfg.prec);
   TORCH_CHECK(o.n == H, "fast attention: output dense must be ", H, " wide, got ", o.n);
   linear(c, ctx, dt::f32, M, H, H, o.w, H, o.b, kNone, resid, out, dt::f32);
   layer_norm(c, out, M, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
@@ -69,12 +85,14 @@ void attend(Ctx &c, const Cfg &cfg, const Dir &d, int64_t H, const float *q, con
 }
 
 // In bf16 the intermediate activations are stored in bf16: only the next GEMM reads them.
+// In int8 they stay float32 and the next GEMM quantizes them.
 void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M, int64_t H,
          float *out) {
-  Lin i = lin(c, w.inter, cfg.bf16), o = lin(c, w.out, cfg.bf16);
+  Lin i = lin(c, w.inter, cfg.prec), o = lin(c, w.out, cfg.prec);
   TORCH_CHECK(o.n == H, "fast FFN: output dense must be ", H, " wide, got ", o.n);
-  const dt it = cfg.bf16 ? dt::bf16 : dt::f32;
-  Scratch is(*c.pool, M * i.n * (cfg.bf16 ? 2 : 4));
+  const bool bf16 = cfg.prec == kBF16;
+  const dt it = bf16 ? dt::bf16 : dt::f32;
+  Scratch is(*c.pool, M * i.n * (bf16 ? 2 : 4));
   linear(c, a, dt::f32, M, H, H, i.w, i.n, i.b, cfg.act, nullptr, is.ptr, it);
   linear(c, is.ptr, it, M, i.n, i.n, o.w, H, o.b, kNone, a, out, dt::f32);
   layer_norm(c, out, M, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
@@ -96,9 +114,10 @@ Sides sides(lx_tensor lang, lx_tensor visn, const char *what) {
 
 Cfg cfg_of(const lx_fast_cfg *c) {
   TORCH_CHECK(c != nullptr && c->heads > 0, "fast layer: missing configuration");
-  TORCH_CHECK(c->precision == 0 || c->precision == 1, "fast layer: unknown precision ", c->precision);
+  TORCH_CHECK(c->precision >= kF32 && c->precision <= kInt8, "fast layer: unknown precision ",
+              c->precision);
   TORCH_CHECK(c->threads >= 0, "fast layer: negative thread count ", c->threads);
-  return Cfg{c->heads, c->act, static_cast<float>(c->eps), c->precision == 1, c->threads};
+  return Cfg{c->heads, c->act, static_cast<float>(c->eps), static_cast<Prec>(c->precision), c->threads};
 }
 
 Ctx &ctx_of(lx_fast_ctx c) {

@@ -15,17 +15,21 @@ struct Lin {
   int64_t n;
 };
 
-Lin lin(Ctx &c, const lx_lin &l, bool bf16);
+Lin lin(Ctx &c, const lx_lin &l, Prec prec);
 
 inline float *f(Scratch &s) { return static_cast<float *>(s.ptr); }
 
-// In is the input rows of one or more GEMMs: float32 as given, or a bf16 copy made once (bf16
-// weights take bf16 rows).
+// In is the input rows [M, K] of one or more GEMMs: float32 as given, a bf16 copy made once
+// (bf16 weights take bf16 rows), or quantized once (int8 weights take u8 rows, t is u8).
 struct In {
-  In(Ctx &c, const float *x, int64_t M, int64_t K, bool bf16);
+  In(Ctx &c, const float *x, int64_t M, int64_t K, Prec prec);
+  // run is y[M, l.n] = l(rows) (+ resid), float32 out.
+  void run(Ctx &c, int64_t M, const Lin &l, const float *resid, float *y) const;
   std::unique_ptr<Scratch> s;
   const void *p;
   dt t;
+  int64_t K;
+  QRows q{};
 };
 
 // project writes the query projection of rows xq [Mq, H] into q and the key and value

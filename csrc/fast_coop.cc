@@ -29,7 +29,7 @@ void XCoop::wait() {
 
 void XCoop::part_of(const lx_lin &l, const Rows &x, int64_t r, int64_t M, int64_t k0, int64_t kc,
              int64_t n0, int64_t nc, bool bias, float *y, int64_t ldy) {
-  Lin w = lin(*c, l, cfg.bf16);
+  Lin w = lin(*c, l, cfg.prec);
   const int64_t K = lx::T(l.w).size(1);
   TORCH_CHECK(linear_part(x.at(r), x.t, M, x.ld, w.w, K, w.n, k0, kc, n0, nc, bias ? w.b : nullptr,
                           nullptr, 0, y, ldy),
@@ -37,18 +37,21 @@ void XCoop::part_of(const lx_lin &l, const Rows &x, int64_t r, int64_t M, int64_
 }
 
 bool XCoop::pairable() {
-  if (cfg.heads < 2 || H % cfg.heads != 0 || I < 2) return false;
+  // int8 takes the other paths. Tried: K-blocks for its kernels (prefix column sums per 64
+  // input rows, each thread quantizing its own columns): batch 1, 2 threads, base model,
+  // 21.6-22.8 against 22.2-23.5 ms (min of 30) and more CPU time, so not kept.
+  if (cfg.prec == kInt8 || cfg.heads < 2 || H % cfg.heads != 0 || I < 2) return false;
   const int64_t dh = H / cfg.heads;
   hs = 0;
   for (int64_t d = 0; d < cfg.heads / 2 && hs == 0; d++)  // the most even split that fits
     for (int64_t h : {cfg.heads / 2 - d, cfg.heads / 2 + d + 1})
-      if (hs == 0 && h > 0 && h < cfg.heads && (!cfg.bf16 || h * dh % 64 == 0)) hs = h;
-  is = cfg.bf16 ? I / 2 / 64 * 64 : I / 2;
+      if (hs == 0 && h > 0 && h < cfg.heads && (cfg.prec != kBF16 || h * dh % 64 == 0)) hs = h;
+  is = (cfg.prec == kBF16) ? I / 2 / 64 * 64 : I / 2;
   if (hs == 0 || is == 0) return false;
   cs = hs * dh;
-  const dt xt = cfg.bf16 ? dt::bf16 : dt::f32;
+  const dt xt = (cfg.prec == kBF16) ? dt::bf16 : dt::f32;
   auto fits = [&](const lx_lin &l, int64_t K, int64_t N, int64_t k0, int64_t n0) {
-    Lin w = lin(*c, l, cfg.bf16);
+    Lin w = lin(*c, l, cfg.prec);
     return lx::T(l.w).size(1) == K && w.n == N && linear_part_fits(xt, w.w, K, N, k0, K - k0, n0, N - n0);
   };
   for (const lx_fast_att *a : {&cross, &ls, &vs})

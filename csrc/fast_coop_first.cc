@@ -17,14 +17,14 @@ void XCoop::run_first(int t) {
   auto mine = [&](int64_t n) { return t == 0 ? std::pair<int64_t, int64_t>{0, n / 2} : std::pair<int64_t, int64_t>{n / 2, n}; };
   // Language queries, vision keys and values (the stacked rows of S), this thread's heads.
   {
-    Rows x(*c, S, M, H, H, cfg.bf16);
+    Rows x(*c, S, M, H, H, (cfg.prec == kBF16));
     part_of(cross.q, x, 0, Ml, 0, H, c0, cw, true, Q + c0, H);
     part_of(cross.k, x, Ml, M - Ml, 0, H, c0, cw, true, row(K, Ml) + c0, H);
     part_of(cross.v, x, Ml, M - Ml, 0, H, c0, cw, true, row(V, Ml) + c0, H);
   }
   heads(Dir{B, Ll, Lv, 0, Ml, vmask, nullptr}, h0, nh, c0, cw, nullptr);
   {
-    Rows x(*c, C + c0, Ml, cw, H, cfg.bf16);
+    Rows x(*c, C + c0, Ml, cw, H, (cfg.prec == kBF16));
     part_of(cross.o, x, 0, Ml, c0, cw, 0, H, false, P, H);
   }
   wait();
@@ -39,14 +39,14 @@ void XCoop::run_first(int t) {
   float *F = f(first);
   for (int64_t b = 0; b < B; b++) std::memcpy(row(F, b), row(O, b * Ll), H * 4);
   {
-    Rows x(*c, O, Ml, H, H, cfg.bf16), xf(*c, F, B, H, H, cfg.bf16);
+    Rows x(*c, O, Ml, H, H, (cfg.prec == kBF16)), xf(*c, F, B, H, H, (cfg.prec == kBF16));
     part_of(ls.k, x, 0, Ml, 0, H, c0, cw, true, K + c0, H);
     part_of(ls.v, x, 0, Ml, 0, H, c0, cw, true, V + c0, H);
     part_of(ls.q, xf, 0, B, 0, H, c0, cw, true, Q + c0, H);
   }
   heads(Dir{B, 1, Ll, 0, 0, lmask, nullptr}, h0, nh, c0, cw, nullptr);
   {
-    Rows x(*c, C + c0, B, cw, H, cfg.bf16);
+    Rows x(*c, C + c0, B, cw, H, (cfg.prec == kBF16));
     part_of(ls.o, x, 0, B, c0, cw, 0, H, false, P, H);
   }
   wait();
@@ -57,12 +57,12 @@ void XCoop::run_first(int t) {
   wait();
   // FFN of the first tokens: this thread's intermediate columns, then a partial sum.
   {
-    Rows x(*c, S, B, H, H, cfg.bf16);
+    Rows x(*c, S, B, H, H, (cfg.prec == kBF16));
     Scratch inter(*c->pool, B * iw * 4);
     float *Y = f(inter);
     part_of(lf.inter, x, 0, B, 0, H, i0, iw, true, Y, iw);
     if (cfg.act != kNone) activate(*c, Y, B * iw, cfg.act);
-    Rows y(*c, Y, B, iw, iw, cfg.bf16);
+    Rows y(*c, Y, B, iw, iw, (cfg.prec == kBF16));
     part_of(lf.out, y, 0, B, i0, iw, 0, H, false, P, H);
   }
   wait();

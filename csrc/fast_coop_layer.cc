@@ -22,7 +22,7 @@ void XCoop::run_layer(int t) {
   };
   // Cross-attention (weights shared by both directions): this thread's heads.
   {
-    Rows x(*c, S, M, H, H, cfg.bf16);
+    Rows x(*c, S, M, H, H, (cfg.prec == kBF16));
     part_of(cross.q, x, 0, M, 0, H, c0, cw, true, Q + c0, H);
     part_of(cross.k, x, 0, M, 0, H, c0, cw, true, K + c0, H);
     part_of(cross.v, x, 0, M, 0, H, c0, cw, true, V + c0, H);
@@ -31,7 +31,7 @@ void XCoop::run_layer(int t) {
   heads(Dir{B, Ll, Lv, 0, Ml, vmask, nullptr}, h0, nh, c0, cw, pr);  // language attends to vision
   heads(Dir{B, Lv, Ll, Ml, 0, lmask, nullptr}, h0, nh, c0, cw, nullptr);
   {
-    Rows x(*c, C + c0, M, cw, H, cfg.bf16);
+    Rows x(*c, C + c0, M, cw, H, (cfg.prec == kBF16));
     part_of(cross.o, x, 0, M, c0, cw, 0, H, false, P, H);
   }
   wait();
@@ -39,7 +39,7 @@ void XCoop::run_layer(int t) {
   wait();
   // Self-attention: each side's weights on its rows, this thread's heads.
   {
-    Rows x(*c, O, M, H, H, cfg.bf16);
+    Rows x(*c, O, M, H, H, (cfg.prec == kBF16));
     for (const Side &sd : {lang(), visn()}) {
       part_of(sd.self->q, x, sd.off, sd.rows, 0, H, c0, cw, true, row(Q, sd.off) + c0, H);
       part_of(sd.self->k, x, sd.off, sd.rows, 0, H, c0, cw, true, row(K, sd.off) + c0, H);
@@ -49,7 +49,7 @@ void XCoop::run_layer(int t) {
   for (const Side &sd : {lang(), visn()})
     heads(Dir{B, sd.len, sd.len, sd.off, sd.off, sd.mask, nullptr}, h0, nh, c0, cw, nullptr);
   {
-    Rows x(*c, C + c0, M, cw, H, cfg.bf16);
+    Rows x(*c, C + c0, M, cw, H, (cfg.prec == kBF16));
     for (const Side &sd : {lang(), visn()})
       part_of(sd.self->o, x, sd.off, sd.rows, c0, cw, 0, H, false, row(P, sd.off), H);
   }
@@ -60,13 +60,13 @@ void XCoop::run_layer(int t) {
   wait();
   // FFN: this thread's intermediate columns, then the output dense's partial sum.
   {
-    Rows x(*c, S, M, H, H, cfg.bf16);
+    Rows x(*c, S, M, H, H, (cfg.prec == kBF16));
     Scratch inter(*c->pool, M * iw * 4);
     float *Y = f(inter);
     for (const Side &sd : {lang(), visn()})
       part_of(sd.ffn->inter, x, sd.off, sd.rows, 0, H, i0, iw, true, Y + sd.off * iw, iw);
     if (cfg.act != kNone) activate(*c, Y, M * iw, cfg.act);
-    Rows y(*c, Y, M, iw, iw, cfg.bf16);
+    Rows y(*c, Y, M, iw, iw, (cfg.prec == kBF16));
     for (const Side &sd : {lang(), visn()})
       part_of(sd.ffn->out, y, sd.off, sd.rows, i0, iw, 0, H, false, row(P, sd.off), H);
   }

@@ -23,9 +23,15 @@ lx_err lx_fast_pool_bytes(lx_fast_ctx c, int64_t *cached) {
 
 lx_err lx_fast_linear(lx_fast_ctx cp, int precision, int threads, lx_tensor xt, const lx_lin *w,
                       int act, lx_tensor *out) {
+  return lx_fast_linear_ex(cp, precision, threads, xt, w, act, nullptr, 0, out);
+}
+
+lx_err lx_fast_linear_ex(lx_fast_ctx cp, int precision, int threads, lx_tensor xt, const lx_lin *w,
+                         int act, lx_tensor resid, int portable, lx_tensor *out) {
   LX_TRY
   auto &c = ctx_of(cp);
   TORCH_CHECK(threads >= 0, "fast linear: negative thread count ", threads);
+  TORCH_CHECK(precision >= kF32 && precision <= kInt8, "fast linear: unknown precision ", precision);
   Team team(threads);
   const auto &x0 = lx::T(xt);
   const auto &wt = lx::T(w->w);
@@ -35,13 +41,25 @@ lx_err lx_fast_linear(lx_fast_ctx cp, int precision, int threads, lx_tensor xt, 
   // Rows further apart than their width (the pooler's first tokens) are gathered: oneDNN's
   // fast GEMMs want dense rows and fall back to a slow one (1 GFLOP/s) for such strides.
   if (x.stride(1) != 1 || (x.stride(0) != x.size(1) && x.size(0) > 1)) x = x.contiguous();
-  // A handful of input features (box coordinates) keep float32: bf16 would round them to 1/256.
-  Lin l = lin(c, *w, precision == 1 && wt.size(1) >= 16);
+  // A handful of input features (box coordinates) keep float32: bf16 would round them to
+  // 1/256, int8 to 1/127 of the largest.
+  Lin l = lin(c, *w, wt.size(1) >= 16 ? static_cast<Prec>(precision) : kF32);
   auto sizes = x0.sizes().vec();
   sizes.back() = l.n;
+  at::Tensor r;
+  if (resid != nullptr) {
+    r = lx::T(resid).contiguous();
+    TORCH_CHECK(r.scalar_type() == at::kFloat && r.sizes() == at::IntArrayRef(sizes),
+                "fast linear: residual must be float32 ", at::IntArrayRef(sizes), ", got ", r.sizes());
+  }
   auto y = c.pool->tensor(sizes, at::kFloat);
+  struct Portable {  // the thread-local switch, restored for the next call on this thread
+    explicit Portable(bool on) : old(int8_portable) { int8_portable = on; }
+    ~Portable() { int8_portable = old; }
+    bool old;
+  } pk(portable != 0);
   linear(c, x.data_ptr(), dt::f32, x.size(0), x.size(1), std::max<int64_t>(x.stride(0), 1), l.w,
-         l.n, l.b, act, nullptr, y.data_ptr(), dt::f32);
+         l.n, l.b, act, r.defined() ? r.data_ptr<float>() : nullptr, y.data_ptr(), dt::f32);
   *out = lx::wrap(y);
   LX_END
 }

@@ -1,5 +1,6 @@
 // The linear layers of the fast path: our own kernels for few rows on one thread
-// (csrc/fast_skinny*.cc), oneDNN matmuls with fused epilogues otherwise.
+// (csrc/fast_skinny*.cc), oneDNN matmuls with fused epilogues otherwise; int8 weights always
+// run in our own kernels (csrc/fast_skinny_int8.cc).
 #include "fast_prim.h"
 
 namespace lx::fast {
@@ -17,6 +18,24 @@ constexpr int64_t kOwnRowsF32 = 320, kOwnRowsBF16 = 192;
 
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt) {
+  if (resid != nullptr && act != kNone) {  // the residual comes after the activation, and
+    // our kernels add it before: a separate pass (no layer asks for both; the API allows it)
+    TORCH_CHECK(yt == dt::f32, "fast linear: a residual needs float32 output");
+    linear(c, x, xt, M, K, ldx, w, N, bias, act, nullptr, y, yt);
+    auto *yf = static_cast<float *>(y);
+    for (int64_t i = 0; i < M * N; i++) yf[i] += resid[i];
+    return;
+  }
+  if (w.s8()) {  // int8 weights take quantized rows: every row count, our own kernels
+    TORCH_CHECK(xt == dt::f32 && yt == dt::f32, "fast int8 linear: float32 rows in and out only");
+    const int64_t Kp = q8_depth(K);
+    Scratch qs(*c.pool, M * Kp + M * 4 + 64);
+    auto *q = static_cast<uint8_t *>(qs.ptr);
+    auto *sc = reinterpret_cast<float *>(q + (M * Kp + 63) / 64 * 64);
+    quantize_rows(static_cast<const float *>(x), ldx, M, K, q, sc);
+    linear_int8(c, QRows{q, sc, Kp}, M, K, w, N, bias, act, resid, static_cast<float *>(y));
+    return;
+  }
   const auto &wb = w.md.data.format_desc.blocking;
   if (M <= kOwnRowsF32 && xt == dt::f32 && yt == dt::f32 && w.md.data_type() == dt::f32 &&
       wb.strides[0] == N && wb.strides[1] == 1 && omp_get_max_threads() == 1 && skinny_available()) {

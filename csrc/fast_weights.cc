@@ -1,6 +1,7 @@
-// Weights as oneDNN reads them: float32 in place (no copy), or a packed bfloat16 copy made on
-// first use and made again when the source tensor changes. Linear weights are stored
-// transposed (see lx_relayout_linear), which oneDNN reads as fast as its own packed format.
+// Weights as the fast path reads them: float32 in place (no copy), or a packed bfloat16 or
+// int8 copy made on first use and made again when the source tensor changes. Linear weights
+// are stored transposed (see lx_relayout_linear), which oneDNN reads as fast as its own
+// packed format.
 #include <ATen/Parallel.h>
 
 #include "fast.h"
@@ -39,26 +40,44 @@ memory::desc packed_desc(int64_t k, int64_t n) {
 
 }  // namespace
 
-Weight Ctx::weight(const at::Tensor &w0, bool bf16) {
+// The int8 pack of the [out, in] weight w (csrc/fast_quant.cc), read as K×N.
+static Weight int8_weight(const at::Tensor &w) {
+  const int64_t n = w.size(0), k = w.size(1);
+  auto kn = w.t().contiguous();  // no copy when w is stored transposed
+  auto buf = pack_int8(kn.data_ptr<float>(), k, n);
+  const int64_t P = (n + 63) / 64, wbytes = P * (q8_depth(k) / 4) * 256;
+  auto *scale = reinterpret_cast<const float *>(buf.data_ptr<uint8_t>() + wbytes);
+  return Weight{memory::desc({k, n}, dt::s8, memory::format_tag::ab), buf.data_ptr(), buf, scale,
+                reinterpret_cast<const int32_t *>(scale + P * 64)};
+}
+
+Weight Ctx::weight(const at::Tensor &w0, Prec prec) {
   check(w0);
   at::Tensor w = plain(w0) ? w0 : w0.contiguous();
-  if (!bf16) return Weight{f32_desc(w), w.data_ptr(), w};
+  if (prec == kF32) return Weight{f32_desc(w), w.data_ptr(), w};
   std::lock_guard<std::mutex> g(mu_);
-  auto key = w0.unsafeGetTensorImpl();
+  // One cache for both copies: a TensorImpl is at least 8-byte aligned, so its address with
+  // the precision in the low bits keys the bf16 and the int8 copy of a weight apart.
+  const void *key = reinterpret_cast<const char *>(w0.unsafeGetTensorImpl()) + prec;
   auto it = packed_.find(key);
   const uint32_t version = w0._version();
   if (it != packed_.end() && !it->second.impl.expired() && it->second.src == w0.data_ptr() &&
       it->second.version == version &&
       it->second.w.md.dims() == dims{w.size(1), w.size(0)})
     return it->second.w;
-  auto md = packed_desc(w.size(1), w.size(0));
-  auto buf = at::empty({static_cast<int64_t>(md.get_size())}, at::kByte);
-  auto &e = engine();
-  memory from(f32_desc(w), e, w.data_ptr()), to(md, e, buf.data_ptr());
-  dnnl::stream s(e);
-  dnnl::reorder(from, to).execute(s, from, to);
-  s.wait();
-  Weight out{md, buf.data_ptr(), buf};
+  Weight out;
+  if (prec == kInt8) {
+    out = int8_weight(w);
+  } else {
+    auto md = packed_desc(w.size(1), w.size(0));
+    auto buf = at::empty({static_cast<int64_t>(md.get_size())}, at::kByte);
+    auto &e = engine();
+    memory from(f32_desc(w), e, w.data_ptr()), to(md, e, buf.data_ptr());
+    dnnl::stream s(e);
+    dnnl::reorder(from, to).execute(s, from, to);
+    s.wait();
+    out = Weight{md, buf.data_ptr(), buf};
+  }
   for (auto e = packed_.begin(); e != packed_.end();)  // drop the copies of dead weights
     e = e->second.impl.expired() ? packed_.erase(e) : std::next(e);
   packed_.erase(key);

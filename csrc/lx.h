@@ -104,8 +104,9 @@ lx_err lx_cross_attention_layer(int grad, int train, const lx_attn_layer *w, lx_
 /* the inference fast path (csrc/fast_*.cc): eval mode, no autograd, oneDNN GEMMs with fused
  * epilogues, buffers from a per-model pool. A context belongs to one model; free it with
  * lx_fast_free (tensors it handed out stay valid). Weights are [out, in] float32 tensors,
- * fastest when stored transposed (lx_relayout_linear); precision 0 is float32, 1 bfloat16
- * (linear layers only; attention, softmax and LayerNorm stay float32). act: -1 none, 0 gelu
+ * fastest when stored transposed (lx_relayout_linear); precision 0 is float32, 1 bfloat16,
+ * 2 int8 dynamic quantization (linear layers only; attention, softmax and LayerNorm stay
+ * float32). act: -1 none, 0 gelu
  * (erf), 1 relu, 2 tanh, 3 sigmoid. Masks are extended masks [B,1,1,L] or NULL. */
 typedef void *lx_fast_ctx;
 typedef struct {
@@ -131,6 +132,10 @@ lx_err lx_fast_new(lx_fast_ctx *out);
 void lx_fast_free(lx_fast_ctx c);
 lx_err lx_fast_linear(lx_fast_ctx c, int precision, int threads, lx_tensor x, const lx_lin *w,
                       int act, lx_tensor *out);
+/* lx_fast_linear plus a residual added after the activation (nullable, shaped like the
+ * output) and, with portable != 0, int8's portable kernels instead of VNNI ones (tests) */
+lx_err lx_fast_linear_ex(lx_fast_ctx c, int precision, int threads, lx_tensor x, const lx_lin *w,
+                         int act, lx_tensor resid, int portable, lx_tensor *out);
 /* one LxmertLayer: self-attention block then FFN block; probs may be NULL */
 lx_err lx_fast_layer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *att,
                      const lx_fast_ffn *ffn, lx_tensor x, lx_tensor mask, lx_tensor *out,

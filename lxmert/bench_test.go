@@ -11,7 +11,7 @@ import (
 // (tests/bench.py); these benchmarks time the Go side alone and one layer at a time.
 
 // BenchmarkQAForward times LxmertForQuestionAnswering on the default architecture with the VQA
-// answer set (3,129), 20 tokens and 36 boxes, in fp32 and bf16.
+// answer set (3,129), 20 tokens and 36 boxes, in fp32, bf16 and int8.
 func BenchmarkQAForward(b *testing.B) {
 	c := DefaultConfig()
 	c.NumQALabels = 3129
@@ -22,7 +22,7 @@ func BenchmarkQAForward(b *testing.B) {
 	defer m.Close()
 	for _, batch := range []int64{1, 8} {
 		for _, threads := range []int{1, 2} {
-			for _, p := range []Precision{PrecisionFP32, PrecisionBF16} {
+			for _, p := range []Precision{PrecisionFP32, PrecisionBF16, PrecisionInt8} {
 				b.Run(fmt.Sprintf("batch=%d/threads=%d/%s", batch, threads, p), func(b *testing.B) {
 					withThreads(b, threads)
 					s := binding.NewScope()
@@ -61,7 +61,7 @@ func BenchmarkLayer(b *testing.B) {
 	}
 	defer m.Close()
 	for _, batch := range []int64{1, 8} {
-		for _, mode := range []string{"fused", "fused-bf16", "unfused"} {
+		for _, mode := range []string{"fused", "fused-bf16", "fused-int8", "unfused"} {
 			b.Run(fmt.Sprintf("layer/batch=%d/%s", batch, mode), func(b *testing.B) {
 				layerBench(b, m, batch, mode, false)
 			})
@@ -85,6 +85,8 @@ func layerBench(b *testing.B, m *LxmertModel, batch int64, mode string, cross bo
 		r.fast = m.params.fast
 	case "fused-bf16":
 		r.fast, r.prec = m.params.fast, binding.PrecisionBF16
+	case "fused-int8":
+		r.fast, r.prec = m.params.fast, binding.PrecisionInt8
 	}
 	for i := -1; i < b.N; i++ {
 		if i == 0 {

@@ -62,3 +62,40 @@ func equal(got, want []float32) bool {
 	}
 	return true
 }
+
+// int8 forwards from eight goroutines at once on a model none has run yet: the first ones
+// race to make the int8 weight copies (one per weight, under the context's lock), and every
+// result matches a sequential int8 forward of a second copy of the model.
+func TestConcurrentInt8Forwards(t *testing.T) {
+	m, ref := tinyQA(t), tinyQA(t)
+	score := func(m *LxmertForQuestionAnswering) []float32 {
+		s := binding.NewScope()
+		defer s.Close()
+		out, err := m.ForwardScope(s, goodInputs(s), nil, Options{Precision: PrecisionInt8})
+		if err != nil {
+			return nil
+		}
+		return s.Float32s(out.QuestionAnsweringScore)
+	}
+	want := score(ref)
+	require.NotEmpty(t, want)
+	var wg sync.WaitGroup
+	bad := make(chan []float32, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				if got := score(m); !equal(got, want) {
+					bad <- got
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(bad)
+	for got := range bad {
+		t.Fatalf("concurrent int8 forward gave %v, want %v", got, want)
+	}
+}

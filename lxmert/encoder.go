@@ -27,7 +27,7 @@ func newVisualFeatureEncoder(p *params, name string, c *LxmertConfig) *LxmertVis
 }
 
 func (v *LxmertVisualFeatureEncoder) forward(r run, feats, pos binding.Tensor) binding.Tensor {
-	x := v.VisnLayerNorm.forward(r, v.VisnFC.forward(r, feats))
+	x := v.VisnLayerNorm.forward(r, v.VisnFC.forward(r.int8Layers(), feats))
 	y := v.BoxLayerNorm.forward(r, v.BoxFC.forward(r, pos))
 	return r.dropout(r.s.DivScalar(r.s.Add(x, y), 2), v.dropout)
 }
@@ -126,5 +126,5 @@ func newPooler(p *params, name string, c *LxmertConfig) *LxmertPooler {
 }
 
 func (m *LxmertPooler) forward(r run, lang binding.Tensor) binding.Tensor {
-	return m.Dense.forwardAct(r, r.s.Select(lang, 1, 0), binding.ActTanh)
+	return m.Dense.forwardAct(r.int8Layers(), r.s.Select(lang, 1, 0), binding.ActTanh)
 }

@@ -36,37 +36,42 @@ func TestFastPathMatchesReference(t *testing.T) {
 	}
 }
 
-// bf16 runs the linear layers in bfloat16: close to fp32, not equal to it; it is refused
-// where autograd or dropout need the ATen path, and unknown precisions are refused.
-func TestBF16Precision(t *testing.T) {
+// bf16 and int8 run the linear layers in reduced precision: close to fp32, not equal to
+// it; they are refused where autograd or dropout need the ATen path, and unknown precisions
+// are refused.
+func TestReducedPrecision(t *testing.T) {
 	dir, in, want := tinyCase(t, "tiny-qa")
 	m, err := LxmertForQuestionAnsweringFromPretrained(dir)
 	require.NoError(t, err)
 	defer m.Close()
-	got, err := ForwardNamed(m, in, Options{Precision: PrecisionBF16})
-	require.NoError(t, err)
-	w, g := values(t, want, "question_answering_score"), values(t, got, "question_answering_score")
-	worst := 0.0
-	for i := range w {
-		worst = math.Max(worst, math.Abs(float64(w[i])-float64(g[i])))
-	}
-	require.Less(t, worst, 0.1, "bf16 scores far from fp32")
-	require.Greater(t, worst, 1e-6, "bf16 scores equal fp32's: the bf16 path did not run")
+	for _, p := range []Precision{PrecisionBF16, PrecisionInt8} {
+		got, err := ForwardNamed(m, in, Options{Precision: p})
+		require.NoError(t, err, p)
+		w, g := values(t, want, "question_answering_score"), values(t, got, "question_answering_score")
+		worst := 0.0
+		for i := range w {
+			worst = math.Max(worst, math.Abs(float64(w[i])-float64(g[i])))
+		}
+		require.Less(t, worst, 0.1, "%s scores far from fp32", p)
+		require.Greater(t, worst, 1e-6, "%s scores equal fp32's: the %s path did not run", p, p)
 
-	s := binding.NewGradScope()
-	defer s.Close()
-	_, err = forwardNamed(s, m, in, Options{Precision: PrecisionBF16})
-	require.ErrorIs(t, err, errReducedTraining)
-	m.Train()
-	_, err = ForwardNamed(m, in, Options{Precision: PrecisionBF16})
-	require.ErrorIs(t, err, errReducedTraining)
-	m.Eval()
+		s := binding.NewGradScope()
+		_, err = forwardNamed(s, m, in, Options{Precision: p})
+		s.Close()
+		require.ErrorIs(t, err, errReducedTraining, p)
+		m.Train()
+		_, err = ForwardNamed(m, in, Options{Precision: p})
+		require.ErrorIs(t, err, errReducedTraining, p)
+		m.Eval()
+	}
 	_, err = ForwardNamed(m, in, Options{Precision: Precision(7)})
+	require.ErrorContains(t, err, "unknown precision")
+	_, err = ForwardNamed(m, in, Options{Precision: Precision(-1)})
 	require.ErrorContains(t, err, "unknown precision")
 }
 
 func TestParsePrecision(t *testing.T) {
-	for in, want := range map[string]Precision{"fp32": PrecisionFP32, "float32": PrecisionFP32, "BF16": PrecisionBF16, "bfloat16": PrecisionBF16} {
+	for in, want := range map[string]Precision{"fp32": PrecisionFP32, "float32": PrecisionFP32, "BF16": PrecisionBF16, "bfloat16": PrecisionBF16, "int8": PrecisionInt8, " INT8 ": PrecisionInt8} {
 		p, err := ParsePrecision(in)
 		require.NoError(t, err, in)
 		require.Equal(t, want, p, in)

@@ -30,7 +30,7 @@ func TestQAFirstTokenPathMatchesReference(t *testing.T) {
 }
 
 // forwardFirst equals the full X-layer's language output at the first token, with padded
-// masks on both sides, in fp32 (parity tolerance) and bf16 (close), at batch 1 and 3.
+// masks on both sides, in fp32 (parity tolerance), bf16 and int8 (close), at batch 1 and 3.
 func TestXLayerFirstMatchesFullLayer(t *testing.T) {
 	dir, _, _ := tinyCase(t, "tiny-qa")
 	m, err := LxmertForQuestionAnsweringFromPretrained(dir)
@@ -40,7 +40,7 @@ func TestXLayerFirstMatchesFullLayer(t *testing.T) {
 	h := int64(m.Config.HiddenSize)
 	rng := rand.New(rand.NewSource(3))
 	for _, batch := range []int64{1, 3} {
-		for _, prec := range []binding.Precision{binding.PrecisionF32, binding.PrecisionBF16} {
+		for _, prec := range []binding.Precision{binding.PrecisionF32, binding.PrecisionBF16, binding.PrecisionInt8} {
 			s := binding.NewScope()
 			lang, visn := randRows(s, rng, batch, 7, h), randRows(s, rng, batch, 5, h)
 			lm, vm := padMask(s, batch, 7, 2), padMask(s, batch, 5, 1)
@@ -56,7 +56,7 @@ func TestXLayerFirstMatchesFullLayer(t *testing.T) {
 			if prec == binding.PrecisionF32 {
 				requireClose(t, want, got, "first token")
 			} else {
-				require.InDeltaSlice(t, want, got, 0.05, "first token (bf16)")
+				require.InDeltaSlice(t, want, got, 0.05, "first token (precision %d)", prec)
 			}
 			s.Close()
 		}

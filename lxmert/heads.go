@@ -18,7 +18,7 @@ func newHeadTransform(p *params, name string, c *LxmertConfig) *LxmertPrediction
 }
 
 func (t *LxmertPredictionHeadTransform) forward(r run, x binding.Tensor) binding.Tensor {
-	return t.LayerNorm.forward(r, activation(r, t.act, t.Dense.forward(r, x)))
+	return t.LayerNorm.forward(r, activation(r, t.act, t.Dense.forward(r.int8Layers(), x)))
 }
 
 // LxmertLMPredictionHead scores every vocabulary word: the transform, then the word-embedding
@@ -68,7 +68,7 @@ func newAnswerHead(p *params, name string, c *LxmertConfig, labels int) *LxmertV
 }
 
 func (a *LxmertVisualAnswerHead) forward(r run, pooled binding.Tensor) binding.Tensor {
-	return a.LogitFC3.forward(r, a.LogitFC2.forward(r, a.LogitFC0.forwardAct(r, pooled, binding.ActGELU)))
+	return a.LogitFC3.forward(r.int8Layers(), a.LogitFC2.forward(r, a.LogitFC0.forwardAct(r.int8Layers(), pooled, binding.ActGELU)))
 }
 
 // visualLoss describes one visual prediction task, in HF's order obj, attr, feat.
@@ -111,7 +111,7 @@ func (h *LxmertVisualObjHead) forward(r run, visn binding.Tensor) map[string]bin
 	x := h.Transform.forward(r, visn)
 	out := map[string]binding.Tensor{}
 	for _, l := range h.losses {
-		out[l.key] = h.DecoderDict[l.key].forward(r, x)
+		out[l.key] = h.DecoderDict[l.key].forward(r.int8Layers(), x)
 	}
 	return out
 }

@@ -5,8 +5,8 @@ random with perturbed biases and LayerNorms), same inputs (20 tokens, 36 boxes),
 and 32, threads 2 then 1. Every system is a worker process (tests/benchgo, tests/bench_worker.py)
 that loads the model once; each round asks every system for one timed forward in a fresh
 random order, so that drift on this shared machine hits all of them. Medians of >= 10 rounds
-(>= 5 at batch 32) after two warm-up forwards each. Then: answers (Go fp32 and bf16 against HF
-eager), peak RSS (a fresh Go process that runs only fp32, and the HF eager worker), load
+(>= 5 at batch 32) after two warm-up forwards each. Then: answers (Go fp32 against HF eager,
+Go bf16 and int8 against Go fp32), peak RSS (a fresh Go process that runs only fp32, and the HF eager worker), load
 times, and a GEMM ceiling measured now. Prints a table; the last line is one JSON object.
 
 Run: .venv/bin/python tests/bench.py --go build/benchgo [--dir build/bench] [--quick]"""
@@ -130,8 +130,8 @@ def main():
         load[name] = w.call(op="load", model=a.dir, onnx=onnx)["load_s"]
         for b in batches:
             w.call(op="inputs", batch=b, path=inputs[b])
-    systems = [("go", "fp32"), ("go", "bf16"), ("hf", None), ("ts", None), ("ort", None)]
-    label = {("go", "fp32"): "Go fp32", ("go", "bf16"): "Go bf16", ("hf", None): "HF eager",
+    systems = [("go", "fp32"), ("go", "bf16"), ("go", "int8"), ("hf", None), ("ts", None), ("ort", None)]
+    label = {("go", "fp32"): "Go fp32", ("go", "bf16"): "Go bf16", ("go", "int8"): "Go int8", ("hf", None): "HF eager",
              ("ts", None): "TorchScript", ("ort", None): "ONNX Runtime"}
 
     def once(sys_, b, t, n=1):
@@ -161,23 +161,25 @@ def main():
             print(f"threads {t} batch {b:2d}: " + ", ".join(
                 f"{label[s]} {med[(s, b, t)]:.1f}" for s in systems) + " ms", file=sys.stderr)
 
-    # answers: Go fp32 and bf16 against HF eager on the same inputs
-    agree, n_ex, bf16_agree, dprob, bf16_dprob = True, 0, 0, 0.0, 0.0
+    # answers: Go fp32 against HF eager, Go bf16 and int8 against Go fp32, on the same inputs
+    agree, n_ex, dprob = True, 0, 0.0
+    low_agree, low_dprob = {"bf16": 0, "int8": 0}, {"bf16": 0.0, "int8": 0.0}
     for b in batches:
         got = {}
-        for key, w, prec in (("hf", "hf", None), ("fp32", "go", "fp32"), ("bf16", "go", "bf16")):
+        for key, w, prec in (("hf", "hf", None), ("fp32", "go", "fp32"), ("bf16", "go", "bf16"), ("int8", "go", "int8")):
             out = os.path.join(a.dir, f"probs_{key}_b{b}.safetensors")
             workers[w].call(op="answers", batch=b, out=out, **({"precision": prec} if prec else {}))
             got[key] = load_np(out)["probs"]
         agree &= bool((got["hf"].argmax(-1) == got["fp32"].argmax(-1)).all())
-        bf16_agree += int((got["fp32"].argmax(-1) == got["bf16"].argmax(-1)).sum())
+        for p in low_agree:
+            low_agree[p] += int((got["fp32"].argmax(-1) == got[p].argmax(-1)).sum())
+            low_dprob[p] = max(low_dprob[p], float(abs(got["fp32"] - got[p]).max()))
         n_ex += b
         dprob = max(dprob, float(abs(got["hf"] - got["fp32"]).max()))
-        bf16_dprob = max(bf16_dprob, float(abs(got["fp32"] - got["bf16"]).max()))
 
     gemm = workers["ts"].call(op="gemm", threads=2)["gflops"]
     hf_rss = workers["hf"].call(op="mem")["peak_mb"]
-    go_bf16_rss = workers["go"].call(op="mem")["peak_mb"]
+    go_low_rss = workers["go"].call(op="mem")["peak_mb"]
     for w in workers.values():
         w.close()
     # Go's fp32 footprint on its own: a fresh process that loads and runs every batch once.
@@ -193,19 +195,21 @@ def main():
     print(f"load average (1 min) during the timings: {min(load_avg):.1f} to {max(load_avg):.1f} on {os.cpu_count()} CPUs")
     for what, tab in (("wall-clock", med), ("process CPU time (all threads)", cpu)):
         print(f"\nmedian {what} per forward:\n")
-        print("| threads | batch | Go fp32 | Go bf16 | HF eager | TorchScript | ONNX Runtime | Go/HF | Go/ORT | bf16 speed-up |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| threads | batch | Go fp32 | Go bf16 | Go int8 | HF eager | TorchScript | ONNX Runtime | Go/HF | Go/ORT | bf16 speed-up | int8 speed-up |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
         for t in threads:
             for b in batches:
                 m = {s: tab[(s, b, t)] for s in systems}
-                gf, gb, hf, ort = m[("go", "fp32")], m[("go", "bf16")], m[("hf", None)], m[("ort", None)]
-                print(f"| {t} | {b} | {gf:.1f} ms | {gb:.1f} ms | {hf:.1f} ms | {m[('ts', None)]:.1f} ms | "
-                      f"{ort:.1f} ms | {gf / hf:.2f} | {gf / ort:.2f} | {gf / gb:.2f}× |")
+                gf, gb, gi = m[("go", "fp32")], m[("go", "bf16")], m[("go", "int8")]
+                hf, ort = m[("hf", None)], m[("ort", None)]
+                print(f"| {t} | {b} | {gf:.1f} ms | {gb:.1f} ms | {gi:.1f} ms | {hf:.1f} ms | {m[('ts', None)]:.1f} ms | "
+                      f"{ort:.1f} ms | {gf / hf:.2f} | {gf / ort:.2f} | {gf / gb:.2f}× | {gf / gi:.2f}× |")
     print(f"\nload: Go {load['go']:.2f} s, HF from_pretrained {load['hf']:.2f} s, ORT session {load['ort']:.2f} s; "
-          f"peak RSS: Go fp32 {go_rss:.0f} MB, Go fp32+bf16 {go_bf16_rss:.0f} MB, HF eager {hf_rss:.0f} MB; "
+          f"peak RSS: Go fp32 {go_rss:.0f} MB, Go fp32+bf16+int8 {go_low_rss:.0f} MB, HF eager {hf_rss:.0f} MB; "
           f"GEMM ceiling {gemm:.0f} GFLOP/s (torch.mm 2048³, 2 threads)")
     print(f"answers: Go fp32 top-1 equals HF's on {n_ex} examples: {agree} (max |Δprob| {dprob:.2e}); "
-          f"bf16 agrees with fp32 on {bf16_agree}/{n_ex} (max |Δprob| {bf16_dprob:.2e})")
+          f"bf16 agrees with fp32 on {low_agree['bf16']}/{n_ex} (max |Δprob| {low_dprob['bf16']:.2e}); "
+          f"int8 on {low_agree['int8']}/{n_ex} (max |Δprob| {low_dprob['int8']:.2e})")
 
     def ratio(s, b, ref, t=2):
         k = (s, b, t)
@@ -213,13 +217,15 @@ def main():
     res = {f"b{b}_ratio": ratio(("go", "fp32"), b, ("hf", None)) for b in batches}
     res.update({f"b{b}_ort_ratio": ratio(("go", "fp32"), b, ("ort", None)) for b in batches})
     res.update({f"b{b}_bf16_speedup": round(1 / ratio(("go", "bf16"), b, ("go", "fp32")), 3) for b in batches})
+    res.update({f"b{b}_int8_speedup": round(1 / ratio(("go", "int8"), b, ("go", "fp32")), 3) for b in batches})
     res.update({f"b{b}_ms": {label[s]: round(med[(s, b, 2)], 1) for s in systems} for b in batches})
     res.update({f"b{b}_cpu_ratio": round(cpu[(("go", "fp32"), b, 2)] / cpu[(("hf", None), b, 2)], 3) for b in batches})
     res.update({f"b{b}_cpu_ort_ratio": round(cpu[(("go", "fp32"), b, 2)] / cpu[(("ort", None), b, 2)], 3) for b in batches})
     res.update(load_avg=[round(min(load_avg), 1), round(max(load_avg), 1)])
-    res.update(go_rss_mb=round(go_rss), hf_rss_mb=round(hf_rss), go_bf16_rss_mb=round(go_bf16_rss),
+    res.update(go_rss_mb=round(go_rss), hf_rss_mb=round(hf_rss), go_bf16_rss_mb=round(go_low_rss),  # key kept from before int8; now fp32+bf16+int8
                go_load_s=round(load["go"], 2), hf_load_s=round(load["hf"], 2), gemm_gflops=round(gemm),
-               agree=agree, max_dprob=dprob, bf16_agree=f"{bf16_agree}/{n_ex}", bf16_max_dprob=bf16_dprob)
+               agree=agree, max_dprob=dprob, bf16_agree=f"{low_agree['bf16']}/{n_ex}", bf16_max_dprob=low_dprob["bf16"],
+               int8_agree=f"{low_agree['int8']}/{n_ex}", int8_max_dprob=low_dprob["int8"])
     print(json.dumps(res))
 
 

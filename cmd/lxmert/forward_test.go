@@ -49,3 +49,43 @@ func TestForwardCommand(t *testing.T) {
 		require.Equal(t, 1, bytes.Count(stderr.Bytes(), []byte("\n")), "one line on stderr: %q", stderr.String())
 	}
 }
+
+// --precision int8 runs and stays near fp32 (reduced precision: not the parity tolerance);
+// with --grads it is refused as a usage error, as an unknown precision is.
+func TestForwardInt8(t *testing.T) {
+	dir := "../../tests/testdata/parity/tiny-qa"
+	outs := map[string]string{}
+	for _, p := range []string{"fp32", "int8"} {
+		outs[p] = filepath.Join(t.TempDir(), p+".safetensors")
+		var stdout, stderr bytes.Buffer
+		code := run([]string{"forward", "--model", dir, "--inputs", filepath.Join(dir, "inputs.safetensors"),
+			"--out", outs[p], "--threads", "1", "--precision", p}, &stdout, &stderr)
+		require.Equal(t, 0, code, stderr.String())
+	}
+	read := func(p string) []float32 {
+		f, _, err := weights.ReadSafetensors(outs[p])
+		require.NoError(t, err)
+		s, ok := f.Get("question_answering_score")
+		require.True(t, ok)
+		v, err := s.Float32()
+		require.NoError(t, err)
+		return v
+	}
+	a, b := read("fp32"), read("int8")
+	require.Len(t, b, len(a))
+	worst := 0.0
+	for i := range a {
+		worst = math.Max(worst, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	require.Greater(t, worst, 1e-6, "int8 equals fp32: the int8 path did not run")
+	require.Less(t, worst, 0.1)
+
+	for _, args := range [][]string{
+		{"forward", "--model", dir, "--inputs", filepath.Join(dir, "inputs.safetensors"), "--out", outs["int8"], "--precision", "int8", "--grads", filepath.Join(t.TempDir(), "g.safetensors")},
+		{"forward", "--model", dir, "--inputs", filepath.Join(dir, "inputs.safetensors"), "--out", outs["int8"], "--precision", "int4"},
+	} {
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 2, run(args, &stdout, &stderr), "%v: %s", args, stderr.String())
+		require.Equal(t, 1, bytes.Count(stderr.Bytes(), []byte("\n")), "one line on stderr: %q", stderr.String())
+	}
+}

@@ -22,6 +22,15 @@ import (
 // model: a model whose answers have real margins, so the figure says how often bf16
 // rounding changes a decision. The worst |Δprob| over all answers is logged.
 func TestBF16AgreesWithFP32(t *testing.T) {
+	agreesWithFP32(t, lxmert.PrecisionBF16)
+}
+
+// int8 dynamic quantization, the same questions and the same bar as bf16.
+func TestInt8AgreesWithFP32(t *testing.T) {
+	agreesWithFP32(t, lxmert.PrecisionInt8)
+}
+
+func agreesWithFP32(t *testing.T, prec lxmert.Precision) {
 	dir := t.TempDir()
 	m, err := Model()
 	require.NoError(t, err)
@@ -52,10 +61,10 @@ func TestBF16AgreesWithFP32(t *testing.T) {
 		}
 		b, err := enc.Encode(texts, imgs)
 		require.NoError(t, err)
-		fp32, bf16 := probs(t, m, b, lxmert.PrecisionFP32), probs(t, m, b, lxmert.PrecisionBF16)
+		fp32, low := probs(t, m, b, lxmert.PrecisionFP32), probs(t, m, b, prec)
 		n := len(fp32) / len(chunk)
 		for i := range chunk {
-			a, c := fp32[i*n:(i+1)*n], bf16[i*n:(i+1)*n]
+			a, c := fp32[i*n:(i+1)*n], low[i*n:(i+1)*n]
 			if argmax(a) == argmax(c) {
 				same++
 			}
@@ -65,8 +74,9 @@ func TestBF16AgreesWithFP32(t *testing.T) {
 		}
 	}
 	agree := float64(same) / float64(len(qs))
-	t.Logf("bf16 vs fp32: top-1 agreement %d/%d (%.2f%%), max |Δprob| %.3g", same, len(qs), 100*agree, worst)
+	t.Logf("%s vs fp32: top-1 agreement %d/%d (%.2f%%), max |Δprob| %.3g", prec, same, len(qs), 100*agree, worst)
 	require.GreaterOrEqual(t, agree, 0.99)
+	require.Greater(t, worst, 0.0, "%s answers equal fp32's exactly: the reduced path did not run", prec)
 }
 
 func probs(t *testing.T, m *lxmert.LxmertForQuestionAnswering, b *vqa.Batch, p lxmert.Precision) []float32 {

@@ -52,7 +52,7 @@ func main() {
 	model := flag.String("model", "", "model folder (standalone mode)")
 	inputs := flag.String("inputs", "", "inputs safetensors (standalone mode)")
 	threads := flag.Int("threads", 2, "intra-op threads (standalone mode)")
-	prec := flag.String("precision", "fp32", "fp32 or bf16 (standalone mode)")
+	prec := flag.String("precision", "fp32", "fp32, bf16 or int8 (standalone mode)")
 	n := flag.Int("n", 20, "forwards to time (standalone mode)")
 	flag.Parse()
 	w := &worker{inputs: map[int]lxmert.Inputs{}, scope: binding.NewScope()}
