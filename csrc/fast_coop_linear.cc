@@ -46,11 +46,12 @@ lx_err lx_fast_linear_coop_new(lx_fast_ctx cp, int precision, lx_tensor xt, cons
   const auto &wt = lx::T(wl->w);
   TORCH_CHECK(x0.dim() >= 1 && x0.scalar_type() == at::kFloat && x0.size(-1) == wt.size(1),
               "fast linear: input must be float32 [..., ", wt.size(1), "], got ", x0.sizes());
-  TORCH_CHECK(precision == 0 || precision == 1, "fast linear: unknown precision ", precision);
+  TORCH_CHECK(precision >= 0 && precision <= 2, "fast linear: unknown precision ", precision);
+  if (precision == 2) return nullptr;  // int8: the one-thread call (its kernels split panels)
   // bf16 only where lx_fast_linear takes it (a handful of input features keep float32).
   const bool bf16 = precision == 1 && wt.size(1) >= 16;
   auto l = std::make_unique<LinearCoop>();
-  l->c = &c, l->act = act, l->w = lin(c, *wl, bf16);
+  l->c = &c, l->act = act, l->w = lin(c, *wl, bf16 ? kBF16 : kF32);
   l->x = x0.reshape({-1, x0.size(-1)}).contiguous();
   l->M = l->x.size(0), l->K = l->x.size(1);
   const int64_t N = l->w.n, grain = bf16 ? 64 : 16;
