@@ -1,6 +1,7 @@
 package lxmert
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -11,10 +12,16 @@ import (
 
 // The fused fast path (eval, no autograd) and the op-by-op ATen path (which a scope that
 // records autograd takes) give the same outputs within the parity tolerance, attentions and
-// hidden states included, on a committed case with padding in both masks.
+// hidden states included, on a committed case with padding in both masks; on one thread and
+// on two (the two-thread steps: FastXLayerPair, FastXLayerFirstPair, FastLinearPair).
 func TestFastPathMatchesReference(t *testing.T) {
-	for _, name := range []string{"tiny-qa", "tiny-model", "tiny-pretrain"} {
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		threads int
+	}{{"tiny-qa", 1}, {"tiny-qa", 2}, {"tiny-model", 1}, {"tiny-model", 2}, {"tiny-pretrain", 2}} {
+		name := tc.name
+		t.Run(fmt.Sprintf("%s/threads=%d", name, tc.threads), func(t *testing.T) {
+			withThreads(t, tc.threads)
 			dir, in, _ := tinyCase(t, name)
 			m, err := FromPretrained(dir)
 			require.NoError(t, err)
