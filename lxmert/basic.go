@@ -22,6 +22,9 @@ type run struct {
 	// lone: a two-branch forward small enough (crossThreads) that the calls outside the
 	// branches run on one thread too.
 	lone bool
+	// pair: a lone forward with no other forward in flight in the process (see enter): two
+	// threads may then share each step of its X-layers and answer head.
+	pair, entered bool
 	// firstOnly: the caller reads only the pooled output (the first language token of the
 	// last layer), so the fast path may skip the last X-layer's work nothing else reads.
 	firstOnly bool
@@ -47,7 +50,7 @@ func (l *Linear) forward(r run, x binding.Tensor) binding.Tensor {
 // forwardAct is act(forward(x)), the activation fused into the GEMM on the fast path.
 func (l *Linear) forwardAct(r run, x binding.Tensor, act binding.Activation) binding.Tensor {
 	if r.fast != nil {
-		if r.lone && r.threads == 0 { // few rows outside the branches: two threads, half the columns each
+		if r.pair && r.threads == 0 { // few rows outside the branches: two threads, half the columns each
 			if y, ok := r.s.FastLinearPair(r.fast, r.prec, x, l.fast(), act); ok {
 				return y
 			}

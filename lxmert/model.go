@@ -129,7 +129,8 @@ func (m *LxmertModel) forward(r run, in Inputs, opts Options) (*LxmertModelOutpu
 		return nil, err
 	}
 	wantProbs := opts.attentions(c)
-	r.lone = r.loneFor(in)
+	r, leave := r.enter(in)
+	defer leave()
 	s := r.s
 	var langMask, visnMask binding.Tensor
 	if present(in.AttentionMask) {

@@ -162,3 +162,33 @@ func TestXLayerFirstPairMatchesOneCall(t *testing.T) {
 		}
 	}
 }
+
+// Two threads share a forward's steps only while it is the only forward in flight: a second
+// forward at the same time takes the branch path (its own two threads, no spin barriers).
+func TestPairOnlyWhenAlone(t *testing.T) {
+	withThreads(t, 2)
+	m := pairModel(t)
+	defer m.Close()
+	s := binding.NewScope()
+	defer s.Close()
+	in := Inputs{
+		InputIDs:    s.Full(binding.Int64, 7, 1, 5),
+		VisualFeats: s.Full(binding.Float32, 0.1, 1, 4, int64(m.Config.VisualFeatDim)),
+		VisualPos:   s.Full(binding.Float32, 0.5, 1, 4, int64(m.Config.VisualPosDim)),
+	}
+	r := run{s: s, fast: m.params.fast}
+	first, leave1 := r.enter(in)
+	require.True(t, first.lone)
+	require.True(t, first.pair, "a lone forward alone shares its steps")
+	again, leaveAgain := first.enter(in) // a head model's backbone: entered once
+	require.True(t, again.pair)
+	leaveAgain()
+	second, leave2 := r.enter(in)
+	require.True(t, second.lone)
+	require.False(t, second.pair, "a second forward in flight takes the branch path")
+	leave2()
+	leave1()
+	third, leave3 := r.enter(in)
+	require.True(t, third.pair)
+	leave3()
+}

@@ -78,7 +78,8 @@ func (m *LxmertForQuestionAnswering) forward(r run, in Inputs, labels binding.Te
 	}
 	// Only the pooled output feeds the answer head unless hidden states or attentions are asked.
 	r.firstOnly = !opts.hiddenStates(m.Config) && !opts.attentions(m.Config)
-	r.lone = r.loneFor(in)
+	r, leave := r.enter(in)
+	defer leave()
 	base, err := m.Lxmert.forward(r, in, opts)
 	if err != nil {
 		return nil, err

@@ -26,8 +26,10 @@ func newXLayer(p *params, name string, c *LxmertConfig) *LxmertXLayer {
 // forward returns both sides' outputs and, when asked, the language→vision probabilities.
 func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor) {
 	if r.twoBranches() && xBranches(lang, visn) {
-		if l, v, p, ok := x.forwardPair(r, lang, langMask, visn, visnMask, wantProbs); ok {
-			return l, v, p
+		if r.pair { // alone: two threads share every step
+			if l, v, p, ok := x.forwardPair(r, lang, langMask, visn, visnMask, wantProbs); ok {
+				return l, v, p
+			}
 		}
 		// The cross-attention, then each side's self-attention and FFN at once.
 		va := x.VisualAttention
@@ -75,7 +77,7 @@ func (x *LxmertXLayer) forwardFirst(r run, lang, langMask, visn, visnMask bindin
 	va, rc := x.VisualAttention, r
 	if r.twoBranches() { // between two-branch phases: a team that suits the size
 		rc.threads = crossThreads(lang, visn)
-		if rc.threads == 1 { // small: two threads share every step
+		if rc.threads == 1 && r.pair { // small and alone: two threads share every step
 			out, ok := r.s.FastXLayerFirstPair(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
 				fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput), lang, visn, langMask, visnMask)
 			if ok {
