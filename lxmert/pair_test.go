@@ -2,6 +2,7 @@ package lxmert
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"testing"
 
@@ -191,4 +192,43 @@ func TestPairOnlyWhenAlone(t *testing.T) {
 	third, leave3 := r.enter(in)
 	require.True(t, third.pair)
 	leave3()
+}
+
+// From batch 4 the language branch projects half the examples' regions for the vision branch
+// (visnSplit); the two-branch fast forward still matches the ATen path, every output and
+// hidden state, with a padded batch.
+func TestSplitFeatureEncoderMatchesReference(t *testing.T) {
+	withThreads(t, 2)
+	m := pairModel(t)
+	defer m.Close()
+	s := binding.NewScope()
+	defer s.Close()
+	const batch, tokens, boxes = 5, 6, 7
+	feats := s.Empty(binding.Float32, batch, boxes, int64(m.Config.VisualFeatDim))
+	pos := s.Empty(binding.Float32, batch, boxes, int64(m.Config.VisualPosDim))
+	s.NormalInit(feats, 0, 1)
+	s.NormalInit(pos, 0.5, 0.2)
+	ids := make([]int64, batch*tokens)
+	mask := make([]int64, batch*tokens)
+	for i := range ids {
+		ids[i] = int64(100 + 37*i%900)
+		if i%tokens < tokens-i/tokens%3 { // examples padded by 0, 1 or 2 tokens
+			mask[i] = 1
+		}
+	}
+	in := Inputs{InputIDs: s.FromInt64(ids, batch, tokens), AttentionMask: s.FromInt64(mask, batch, tokens), VisualFeats: feats, VisualPos: pos}
+	require.Equal(t, int64(2), visnSplit(feats))
+	opts := Options{OutputHiddenStates: true}
+	fast, err := m.ForwardScope(s, in, opts)
+	require.NoError(t, err)
+	g := binding.NewGradScope()
+	defer g.Close()
+	ref, err := m.ForwardScope(g, in, opts)
+	require.NoError(t, err)
+	want := append([]binding.Tensor{ref.LanguageOutput, ref.VisionOutput, ref.PooledOutput}, append(ref.LanguageHiddenStates, ref.VisionHiddenStates...)...)
+	got := append([]binding.Tensor{fast.LanguageOutput, fast.VisionOutput, fast.PooledOutput}, append(fast.LanguageHiddenStates, fast.VisionHiddenStates...)...)
+	require.Len(t, got, len(want))
+	for i := range want {
+		requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("output %d", i))
+	}
 }
