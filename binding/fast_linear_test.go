@@ -24,17 +24,7 @@ func TestFastLinearMatchesATen(t *testing.T) {
 	require.NoError(t, SetNumThreads(2))
 	rng := rand.New(rand.NewSource(5))
 	// Values of a model's scale: outputs of order one (weights ~ N(0, 1/fan-in)).
-	randT := func(s *Scope, scale float64, shape ...int64) Tensor {
-		n := int64(1)
-		for _, d := range shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * scale)
-		}
-		return s.FromFloat32(v, shape...)
-	}
+	randT := func(s *Scope, scale float64, shape ...int64) Tensor { return randTensor(s, rng, scale, shape...) }
 	for _, c := range []struct{ m, k, n int64 }{
 		{1, 768, 768}, {7, 37, 9}, {20, 768, 3072}, {20, 3072, 768}, {36, 4, 100}, {64, 1000, 80}, {65, 64, 64}, {3, 1536, 3129}, {160, 768, 100}, {321, 64, 64},
 	} {

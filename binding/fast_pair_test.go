@@ -13,17 +13,7 @@ import (
 // pairLayer is random X-layer weights of hidden size h (4 heads) and FFN width 2h, the
 // linear weights stored transposed as models store them.
 func pairLayer(s *Scope, rng *rand.Rand, h int64) (cross, ls, vs *FastAttention, lf, vf *FastFFN) {
-	randT := func(shape ...int64) Tensor {
-		n := int64(1)
-		for _, d := range shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * 0.1)
-		}
-		return s.FromFloat32(v, shape...)
-	}
+	randT := func(shape ...int64) Tensor { return randTensor(s, rng, 0.1, shape...) }
 	lin := func(out, in int64) FastLinear {
 		w := randT(out, in)
 		s.RelayoutLinear(w, true)
@@ -93,17 +83,7 @@ func TestFastLinearPairMatches(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	rng := rand.New(rand.NewSource(9))
-	randT := func(s *Scope, scale float64, shape ...int64) Tensor {
-		n := int64(1)
-		for _, d := range shape {
-			n *= d
-		}
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(rng.NormFloat64() * scale)
-		}
-		return s.FromFloat32(v, shape...)
-	}
+	randT := func(s *Scope, scale float64, shape ...int64) Tensor { return randTensor(s, rng, scale, shape...) }
 	for _, c := range []struct{ m, k, n int64 }{{1, 768, 3129}, {1, 768, 1536}, {3, 64, 100}, {2, 1536, 200}} {
 		for _, act := range []Activation{ActNone, ActGELU, ActTanh} {
 			s := NewScope()
