@@ -27,18 +27,28 @@ func TestConcurrentForwards(t *testing.T) {
 	}
 	want := score()
 	require.NotEmpty(t, want)
+	agreeAtOnce(t, 8, 20, want, func() []float32 {
+		got := score()
+		runtime.GC()
+		return got
+	})
+}
+
+// agreeAtOnce runs score rounds times in each of goroutines goroutines at once and fails the
+// test with the first result that does not match want within the parity tolerance.
+func agreeAtOnce(t *testing.T, goroutines, rounds int, want []float32, score func() []float32) {
+	t.Helper()
 	var wg sync.WaitGroup
-	bad := make(chan []float32, 8)
-	for g := 0; g < 8; g++ {
+	bad := make(chan []float32, goroutines)
+	for g := 0; g < goroutines; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := 0; i < 20; i++ {
+			for i := 0; i < rounds; i++ {
 				if got := score(); !equal(got, want) {
 					bad <- got
 					return
 				}
-				runtime.GC()
 			}
 		}()
 	}
@@ -79,23 +89,5 @@ func TestConcurrentInt8Forwards(t *testing.T) {
 	}
 	want := score(ref)
 	require.NotEmpty(t, want)
-	var wg sync.WaitGroup
-	bad := make(chan []float32, 8)
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 10; i++ {
-				if got := score(m); !equal(got, want) {
-					bad <- got
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(bad)
-	for got := range bad {
-		t.Fatalf("concurrent int8 forward gave %v, want %v", got, want)
-	}
+	agreeAtOnce(t, 8, 10, want, func() []float32 { return score(m) })
 }
