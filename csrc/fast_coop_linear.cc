@@ -11,17 +11,15 @@ namespace {
 struct LinearCoop : Coop {
   Ctx *c;
   Lin w;
-  at::Tensor x, y;  // x [M, K] contiguous rows, y [..., N]
-  dt xt = dt::f32;
-  std::unique_ptr<Scratch> xb;  // bf16 rows for bf16 weights
+  at::Tensor x, y;         // x [M, K] contiguous rows, y [..., N]
+  std::unique_ptr<Rows> r;  // x as the kernels read it (a bf16 copy for bf16 weights)
   int64_t M, K, split;
   int act;
 
   void run(int t) override {
     const int64_t n0 = t == 0 ? 0 : split, nc = t == 0 ? split : w.n - split;
-    const void *xp = xb ? xb->ptr : x.data_ptr();
     float *yp = y.data_ptr<float>();
-    TORCH_CHECK(linear_part(xp, xt, M, K, w.w, K, w.n, 0, K, n0, nc, w.b, nullptr, 0, yp + n0, w.n),
+    TORCH_CHECK(linear_part(r->p, r->t, M, r->ld, w.w, K, w.n, 0, K, n0, nc, w.b, nullptr, 0, yp + n0, w.n),
                 "fast linear: a weight the two-thread kernels cannot take");
     if (act != kNone)
       for (int64_t r = 0; r < M; r++) activate(*c, yp + r * w.n + n0, nc, act);
@@ -56,14 +54,10 @@ lx_err lx_fast_linear_coop_new(lx_fast_ctx cp, int precision, lx_tensor xt, cons
   l->M = l->x.size(0), l->K = l->x.size(1);
   const int64_t N = l->w.n, grain = bf16 ? 64 : 16;
   l->split = N / 2 / grain * grain;
-  l->xt = bf16 ? dt::bf16 : dt::f32;
   if (l->M == 0 || l->split == 0 ||
-      !linear_part_fits(l->xt, l->w.w, l->K, N, 0, l->K, l->split, N - l->split))
+      !linear_part_fits(bf16 ? dt::bf16 : dt::f32, l->w.w, l->K, N, 0, l->K, l->split, N - l->split))
     return nullptr;  // *out stays null: the caller takes the one-thread call
-  if (bf16) {
-    l->xb = std::make_unique<Scratch>(*c.pool, l->M * l->K * 2);
-    to_bf16_rows(l->x.data_ptr<float>(), l->K, l->xb->ptr, l->M, l->K);
-  }
+  l->r = std::make_unique<Rows>(c, l->x.data_ptr<float>(), l->M, l->K, l->K, bf16);
   auto sizes = x0.sizes().vec();
   sizes.back() = N;
   l->y = c.pool->tensor(sizes, at::kFloat);
