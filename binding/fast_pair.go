@@ -4,14 +4,11 @@ package binding
 import "C"
 
 import (
-	"errors"
 	"runtime"
-	"strings"
-	"sync"
 )
 
-// FastXLayerPair is FastXLayer computed by two goroutines at once, each calling into C on its
-// own OS thread with a team of one thread: each takes half of every weight (half the heads of
+// FastXLayerPair is FastXLayer computed by two threads at once (this goroutine's and a C++
+// helper thread), each with a team of one thread: each takes half of every weight (half the heads of
 // each attention, half the FFN's columns) and they wait for each other between steps. For
 // small batches on two cores: the work splits evenly, with no OpenMP fork and join per op.
 // The outputs match FastXLayer's within float32 rounding (the dense layers after attention
@@ -54,7 +51,7 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 	return langOut, visnOut, probs, true
 }
 
-// FastXLayerFirstPair is FastXLayerFirst computed by two goroutines at once, as
+// FastXLayerFirstPair is FastXLayerFirst computed by two threads at once, as
 // FastXLayerPair computes FastXLayer; ok is false where its kernels cannot run.
 func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (out Tensor, ok bool) {
 	const op = "FastXLayerFirstPair"
@@ -75,8 +72,9 @@ func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langS
 }
 
 // pair makes a cooperative call's state (create: null state, no error, when its kernels
-// decline), runs its two halves at once, thread 1 on a goroutine of its own, then take
-// hands out the outputs. ok is false when create declined; errors go to s.
+// decline), runs its two halves at once (half 0 on this goroutine's thread, half 1 on a C++
+// helper thread: see csrc/fast_helper.h for why not a second goroutine), then take hands out
+// the outputs. ok is false when create declined; errors go to s.
 func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx_fast_coop) C.lx_err, take func(C.lx_fast_coop) C.lx_err, failSecond bool) (ok bool) {
 	var err error
 	f.use(s, op, func(c C.lx_fast_ctx) {
@@ -87,20 +85,7 @@ func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx
 		}
 		ok = true
 		defer C.lx_fast_coop_free(co)
-		var e1 C.lx_err
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if failSecond {
-				e1 = C.lx_fast_coop_fail(co)
-				return
-			}
-			e1 = C.lx_fast_coop_run(co, 1)
-		}()
-		e0 := C.lx_fast_coop_run(co, 0)
-		wg.Wait()
-		if err = firstCause(takeErr(op, e0), takeErr(op, e1)); err != nil {
+		if err = takeErr(op, C.lx_fast_coop_run(co, cbool(failSecond))); err != nil {
 			return
 		}
 		err = takeErr(op, take(co))
@@ -111,20 +96,7 @@ func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx
 	return ok || s.err != nil
 }
 
-// firstCause picks, of the two halves' errors, the one that is not a report of the other
-// half's failure.
-func firstCause(a, b error) error {
-	var e *Error
-	if a != nil && errors.As(a, &e) && strings.Contains(e.Msg, "the other half failed") && b != nil {
-		return b
-	}
-	if a != nil {
-		return a
-	}
-	return b
-}
-
-// FastLinearPair is FastLinear computed by two goroutines at once, each on its own OS thread
+// FastLinearPair is FastLinear computed by two threads at once (as FastXLayerPair), each
 // with half the output columns (half the weight streamed each): for few rows, where a
 // single-threaded GEMM waits on the weight's memory. ok is false, with nothing computed and
 // no error, where the two-thread kernels cannot take the weight; take FastLinear then.

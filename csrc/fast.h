@@ -4,6 +4,7 @@
 #pragma once
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -77,8 +78,10 @@ struct Weight {
 class Ctx {
  public:
   Ctx() : pool(std::make_shared<Pool>(size_t(512) << 20)) {}
-  ~Ctx() { pool->close(); }
+  ~Ctx();
   std::shared_ptr<Pool> pool;
+  // Jobs on helper threads using this context (csrc/fast_stack.cc); freeing it waits for them.
+  std::atomic<int> jobs{0};
   Weight weight(const at::Tensor &w, Prec p);
 
  private:

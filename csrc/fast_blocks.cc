@@ -98,8 +98,9 @@ void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M
   layer_norm(c, out, M, H, lx::T(w.lnw), lx::T(w.lnb), cfg.eps);
 }
 
-at::Tensor rows(lx_tensor t, const char *name) {
-  const auto &x = lx::T(t);
+at::Tensor rows(lx_tensor t, const char *name) { return rows(lx::T(t), name); }
+
+at::Tensor rows(const at::Tensor &x, const char *name) {
   TORCH_CHECK(x.dim() == 3 && x.scalar_type() == at::kFloat, "fast layer: ", name,
               " must be float32 [batch, len, hidden], got ", x.sizes(), " ", x.scalar_type());
   return x.contiguous();

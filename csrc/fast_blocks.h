@@ -68,6 +68,12 @@ void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M
 
 // rows checks a [batch, len, hidden] float32 tensor and returns it contiguous.
 at::Tensor rows(lx_tensor t, const char *name);
+at::Tensor rows(const at::Tensor &x, const char *name);
+
+// layer is one LxmertLayer (lx_fast_layer): the self-attention block then the FFN block on
+// x [B, L, H] with team size cfg.threads; probs, when not null, receives [B, heads, L, L].
+at::Tensor layer(Ctx &c, const Cfg &cfg, const lx_fast_att &att, const lx_fast_ffn &ffw,
+                 const at::Tensor &x, const at::Tensor &mask, at::Tensor *probs);
 
 // Sides is an X-layer's two inputs, checked to agree in batch and hidden size.
 struct Sides {

@@ -1,12 +1,14 @@
 // The machinery of two threads computing an X-layer together (csrc/fast_coop.h): the
 // barrier, the share of each weight, the partial sums' reduction, the attention heads, and the
-// C entry points. The caller runs lx_fast_coop_run(co, 0) and (co, 1) at once from two
-// threads (binding/fast_pair.go).
+// C entry point that runs both halves: the caller's thread takes half 0, a helper thread
+// (csrc/fast_helper.h) half 1.
 #include "fast_coop.h"
 
 #include <immintrin.h>
 
 #include <thread>
+
+#include "fast_helper.h"
 
 namespace lx::fast {
 
@@ -166,30 +168,32 @@ lx_err lx_fast_xlayer_first_coop_new(lx_fast_ctx cp, const lx_fast_cfg *cf, cons
   LX_END
 }
 
-lx_err lx_fast_coop_run(lx_fast_coop co, int tid) {
+lx_err lx_fast_coop_run(lx_fast_coop co, int fail_second) {
   LX_TRY
-  TORCH_CHECK(co != nullptr && (tid == 0 || tid == 1), "fast path: bad two-thread call");
+  TORCH_CHECK(co != nullptr, "fast path: nil two-thread call");
   auto &x = *static_cast<Coop *>(co);
-  try {
-    Team team(1);
-    x.run(tid);
-  } catch (...) {
-    x.failed.store(true, std::memory_order_release);
-    throw;
-  }
+  // Each half records whether its failure came first: the other's is then only a report
+  // that this one failed.
+  std::exception_ptr cause;
+  auto half = [&](int t) {
+    try {
+      TORCH_CHECK(t == 0 || fail_second == 0, "fast path: a failure injected by a test");
+      Team team(1);
+      x.run(t);
+    } catch (...) {
+      if (!x.failed.exchange(true, std::memory_order_acq_rel)) cause = std::current_exception();
+    }
+  };
+  auto job = start([&] { half(1); });
+  half(0);
+  job->wait();  // half never throws
+  if (cause) std::rethrow_exception(cause);
   LX_END
 }
 
 lx_err lx_fast_coop_take(lx_fast_coop co, lx_tensor *a, lx_tensor *b, lx_tensor *c) {
   LX_TRY
   static_cast<Coop *>(co)->take(a, b, c);
-  LX_END
-}
-
-lx_err lx_fast_coop_fail(lx_fast_coop co) {
-  LX_TRY
-  static_cast<Coop *>(co)->failed.store(true, std::memory_order_release);
-  TORCH_CHECK(false, "fast path: a failure injected by a test");
   LX_END
 }
 

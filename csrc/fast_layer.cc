@@ -3,6 +3,24 @@
 // attention core without permute copies, every buffer from the model's pool.
 #include "fast_blocks.h"
 
+namespace lx::fast {
+
+at::Tensor layer(Ctx &c, const Cfg &cfg, const lx_fast_att &att, const lx_fast_ffn &ffw,
+                 const at::Tensor &x0, const at::Tensor &mask, at::Tensor *probs) {
+  Team team(cfg.threads);
+  auto x = rows(x0, "hidden states");
+  const int64_t B = x.size(0), L = x.size(1), H = x.size(2), M = B * L;
+  if (probs != nullptr) *probs = c.pool->tensor({B, cfg.heads, L, L}, at::kFloat);
+  Scratch a(*c.pool, M * H * 4);
+  att_block(c, cfg, att, x.data_ptr<float>(), M, x.data_ptr<float>(), M, H,
+            {Dir{B, L, L, 0, 0, mask, probs ? probs->data_ptr<float>() : nullptr}}, f(a));
+  auto y = c.pool->tensor({B, L, H}, at::kFloat);
+  ffn(c, cfg, ffw, f(a), M, H, y.data_ptr<float>());
+  return y;
+}
+
+}  // namespace lx::fast
+
 using namespace lx::fast;
 
 extern "C" {
@@ -69,18 +87,8 @@ lx_err lx_fast_layer(lx_fast_ctx cp, const lx_fast_cfg *cf, const lx_fast_att *a
                      lx_tensor *probs) {
   LX_TRY
   auto &c = ctx_of(cp);
-  auto cfg = cfg_of(cf);
-  Team team(cfg.threads);
-  auto x = rows(xt, "hidden states");
-  const int64_t B = x.size(0), L = x.size(1), H = x.size(2), M = B * L;
   at::Tensor p;
-  if (probs != nullptr) p = c.pool->tensor({B, cfg.heads, L, L}, at::kFloat);
-  Scratch a(*c.pool, M * H * 4);
-  att_block(c, cfg, *att, x.data_ptr<float>(), M, x.data_ptr<float>(), M, H,
-            {Dir{B, L, L, 0, 0, lx::opt(mask), probs ? p.data_ptr<float>() : nullptr}}, f(a));
-  auto y = c.pool->tensor({B, L, H}, at::kFloat);
-  ffn(c, cfg, *ffw, f(a), M, H, y.data_ptr<float>());
-  *out = lx::wrap(y);
+  *out = lx::wrap(layer(c, cfg_of(cf), *att, *ffw, lx::T(xt), lx::opt(mask), probs ? &p : nullptr));
   if (probs != nullptr) *probs = lx::wrap(p);
   LX_END
 }

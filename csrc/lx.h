@@ -148,6 +148,19 @@ lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *
                       const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn, lx_tensor lang,
                       lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                       lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+/* a stack of n lx_fast_layer calls (each on the previous output; atts[i] and ffns[i] are
+ * copied) started on a helper thread: the caller goes on, then lx_fast_stack_wait waits and
+ * fills outs[0..n) with every layer's output (and probs[0..n) when want_probs; otherwise
+ * probs may be NULL), and lx_fast_stack_free (after the wait, or alone: it waits too) frees
+ * the stack. The weights and x must stay alive until then. lx_fast_stack_stop (any thread,
+ * before the free) makes the stack stop before its next layer; its wait then fails. */
+typedef void *lx_fast_stack;
+lx_err lx_fast_stack_start(lx_fast_ctx c, const lx_fast_cfg *cfg, int n, const lx_fast_att *atts,
+                           const lx_fast_ffn *ffns, lx_tensor x, lx_tensor mask, int want_probs,
+                           lx_fast_stack *out);
+void lx_fast_stack_stop(lx_fast_stack s);
+lx_err lx_fast_stack_wait(lx_fast_stack s, lx_tensor *outs, lx_tensor *probs);
+void lx_fast_stack_free(lx_fast_stack s);
 /* the X-layer's shared cross-attention block alone, both directions (the first part of
  * lx_fast_xlayer; each side's self-attention and FFN are then an lx_fast_layer each) */
 lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *cross,
@@ -155,14 +168,14 @@ lx_err lx_fast_cross(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *c
                      lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
 /* calls two threads run at once (csrc/fast_coop*.cc): a _new function checks the inputs and
  * makes the state (or leaves *out NULL, no error, where the two-thread kernels cannot take
- * the weights), then two threads call lx_fast_coop_run with tid 0 and 1 at the same time
- * (each waits for the other between steps; a failing one releases the other with an error),
+ * the weights), lx_fast_coop_run runs half 0 on the calling thread and half 1 on a helper
+ * thread at once (each waits for the other between steps; a failing one releases the other,
+ * and the first failure is returned; fail_second != 0 (tests) fails half 1 at once),
  * lx_fast_coop_take hands out the outputs (NULL pointers skipped), lx_fast_coop_free
- * releases the state; lx_fast_coop_fail (tests) fails in place of one _run */
+ * releases the state */
 typedef void *lx_fast_coop;
-lx_err lx_fast_coop_run(lx_fast_coop co, int tid);
+lx_err lx_fast_coop_run(lx_fast_coop co, int fail_second);
 lx_err lx_fast_coop_take(lx_fast_coop co, lx_tensor *a, lx_tensor *b, lx_tensor *c);
-lx_err lx_fast_coop_fail(lx_fast_coop co);
 void lx_fast_coop_free(lx_fast_coop co);
 /* one LxmertXLayer: take gives the language and vision outputs and the language-to-vision
  * probabilities (want_probs) */

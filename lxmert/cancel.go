@@ -25,6 +25,14 @@ func (r run) check() {
 	}
 }
 
+// ctxDone is the context's Done channel, nil without a context or when it cannot end.
+func (r run) ctxDone() <-chan struct{} {
+	if r.ctx == nil {
+		return nil
+	}
+	return r.ctx.Done()
+}
+
 // forwardError wraps a forward's failure with where it happened, except a cancellation,
 // which is returned as the context reported it.
 func forwardError(where string, err error) error {

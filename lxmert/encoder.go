@@ -2,6 +2,8 @@ package lxmert
 
 import (
 	"fmt"
+	"sync"
+	"sync/atomic"
 
 	"github.com/lxmert-go/golxmert/binding"
 )
@@ -66,22 +68,8 @@ type encoderStates struct {
 func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask binding.Tensor, wantProbs bool) *encoderStates {
 	st := &encoderStates{}
 	var visn, probs binding.Tensor
-	langSide := func(r run) []binding.Tensor {
-		for _, l := range e.Layer {
-			r.check()
-			lang, probs = l.forward(r, lang, langMask, wantProbs)
-			st.langHidden = append(st.langHidden, lang)
-			if wantProbs {
-				st.langAttn = append(st.langAttn, probs)
-			}
-		}
-		return append(append([]binding.Tensor{lang}, st.langHidden...), st.langAttn...)
-	}
-	visnSide := func(r run) []binding.Tensor {
-		var p binding.Tensor // not probs: the other side may be writing it
-		if visn.IsNil() {
-			visn = e.VisnFC.forward(r, feats, pos)
-		}
+	visnLayers := func(r run) {
+		var p binding.Tensor
 		for _, l := range e.RLayers {
 			r.check()
 			visn, p = l.forward(r, visn, visnMask, wantProbs)
@@ -90,27 +78,23 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 				st.visnAttn = append(st.visnAttn, p)
 			}
 		}
-		return append(append([]binding.Tensor{visn}, st.visnHidden...), st.visnAttn...)
 	}
-	if r.twoBranches() {
-		if n := visnSplit(feats); n > 0 { // both sides project half the examples' regions first
-			half := make(chan binding.Tensor, 1)
-			r.branches(func(r run) []binding.Tensor {
-				half <- e.VisnFC.forward(r, r.s.Narrow(feats, 0, 0, n), r.s.Narrow(pos, 0, 0, n))
-				return langSide(r)
-			}, func(r run) []binding.Tensor {
-				b := batchOf(feats)
-				mine := e.VisnFC.forward(r, r.s.Narrow(feats, 0, n, b-n), r.s.Narrow(pos, 0, n, b-n))
-				visn = r.s.Cat(0, <-half, mine)
-				return visnSide(r)
-			})
-		} else {
-			r.branches(langSide, visnSide)
-		}
+	if r.twoBranches() && len(e.Layer) > 0 {
+		lang = e.langBeside(r, st, lang, langMask, wantProbs, func(r run) {
+			visn = e.VisnFC.forward(r, feats, pos)
+			visnLayers(r)
+		})
 	} else {
 		visn = e.VisnFC.forward(r, feats, pos) // first, as HF: train-mode dropout draws in its order
-		langSide(r)
-		visnSide(r)
+		for _, l := range e.Layer {
+			r.check()
+			lang, probs = l.forward(r, lang, langMask, wantProbs)
+			st.langHidden = append(st.langHidden, lang)
+			if wantProbs {
+				st.langAttn = append(st.langAttn, probs)
+			}
+		}
+		visnLayers(r)
 	}
 	for i, x := range e.XLayers {
 		r.check()
@@ -129,16 +113,53 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	return st
 }
 
-// visnSplit is how many examples' regions the language branch projects (the visual feature
-// encoder) for the vision branch before its own layers, 0 for none. From batch 4 the two
-// sides' layers cost the same (same FLOPs, both compute-bound), so the feature encoder alone
-// made the vision branch the longer: 216-227 against 212-215 ms at batch 8. Below, the
-// language side's few-row GEMMs wait on memory and it is the longer one.
-func visnSplit(feats binding.Tensor) int64 {
-	if b := batchOf(feats); b >= 4 {
-		return b / 2
+// langBeside runs the language layers as one stack on a C++ helper thread
+// (binding.FastStack) while this goroutine runs visn, each side with its share of the
+// intra-op threads, and returns the language output; the hidden states and probabilities go
+// to st. The sides are independent until the cross layers, and at LXMERT's shapes two
+// single-threaded streams of GEMMs beat one two-threaded stream (no fork and join per op, no
+// split of small matrices); with 20 tokens and 36 boxes their work is even (9 language layers
+// of 20 rows, 5 relation layers of 36 and the feature encoder).
+func (e *LxmertEncoder) langBeside(r run, st *encoderStates, lang, mask binding.Tensor, wantProbs bool, visn func(run)) binding.Tensor {
+	n := binding.NumThreads()
+	rl, rv := r, r
+	rl.threads, rv.threads = max(1, n/2), max(1, n-n/2)
+	atts := make([]*binding.FastAttention, len(e.Layer))
+	ffns := make([]*binding.FastFFN, len(e.Layer))
+	for i, l := range e.Layer {
+		atts[i], ffns[i] = fastAttention(l.Attention.Self, l.Attention.Output), l.Intermediate.fastFFN(l.Output)
 	}
-	return 0
+	r.check()
+	job := r.s.StartFastStack(r.fast, fastConfig(rl, e.Layer[0].Attention.cfg), atts, ffns, lang, mask, wantProbs)
+	// A forward cancelled while the sides run stops the stack at its next layer.
+	var stopped atomic.Bool
+	var watcher sync.WaitGroup
+	finished := make(chan struct{})
+	if done := r.ctxDone(); done != nil {
+		watcher.Add(1)
+		go func() {
+			defer watcher.Done()
+			select {
+			case <-done:
+				stopped.Store(true)
+				job.Stop()
+			case <-finished:
+			}
+		}()
+	}
+	visn(rv)
+	close(finished)
+	watcher.Wait()
+	if stopped.Load() {
+		r.check() // the context's error comes first, not the stopped stack's
+	}
+	outs, probs := r.s.WaitFastStack(job)
+	if len(outs) == 0 {
+		return binding.Tensor{} // the scope has failed
+	}
+	st.langHidden = append(st.langHidden, outs...)
+	st.langAttn = append(st.langAttn, probs...)
+	return outs[len(outs)-1]
 }
 
 // batchOf is a [batch, ...] tensor's batch size, 0 if it has no shape.

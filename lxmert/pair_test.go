@@ -27,10 +27,13 @@ func extendedMask(s *binding.Scope, batch, n, pad int64) binding.Tensor {
 // pairModel is a one-layer model whose X-layer splits in halves for fp32 and bf16 (hidden
 // 128, 4 heads, intermediate 320: an uneven 128/192 split in bf16), biases and LayerNorms
 // perturbed away from HF's 0 and 1.
-func pairModel(t *testing.T) *LxmertModel {
+func pairModel(t *testing.T) *LxmertModel { return pairModelLayers(t, 1, 1, 1) }
+
+// pairModelLayers is pairModel with l language, x cross and r relation layers.
+func pairModelLayers(t *testing.T, l, x, r int) *LxmertModel {
 	c := DefaultConfig()
 	c.HiddenSize, c.NumAttentionHeads, c.IntermediateSize = 128, 4, 320
-	c.LLayers, c.XLayers, c.RLayers = 1, 1, 1
+	c.LLayers, c.XLayers, c.RLayers = l, x, r
 	m, err := NewLxmertModel(c)
 	require.NoError(t, err)
 	s := binding.NewScope()
@@ -194,16 +197,39 @@ func TestPairOnlyWhenAlone(t *testing.T) {
 	leave3()
 }
 
-// From batch 4 the language branch projects half the examples' regions for the vision branch
-// (visnSplit); the two-branch fast forward still matches the ATen path, every output and
-// hidden state, with a padded batch.
-func TestSplitFeatureEncoderMatchesReference(t *testing.T) {
+// The two-branch fast forward (the language layers as a stack on a helper thread, the vision
+// side on the caller's) matches the ATen path, every output, hidden state and attention
+// probability, with a padded batch.
+func TestLanguageStackMatchesReference(t *testing.T) {
 	withThreads(t, 2)
 	m := pairModel(t)
 	defer m.Close()
 	s := binding.NewScope()
 	defer s.Close()
-	const batch, tokens, boxes = 5, 6, 7
+	in := pairInputs(s, m, 5, 6, 7)
+	opts := Options{OutputHiddenStates: true, OutputAttentions: true}
+	fast, err := m.ForwardScope(s, in, opts)
+	require.NoError(t, err)
+	g := binding.NewGradScope()
+	defer g.Close()
+	ref, err := m.ForwardScope(g, in, opts)
+	require.NoError(t, err)
+	all := func(o *LxmertModelOutput) []binding.Tensor {
+		ts := append([]binding.Tensor{o.LanguageOutput, o.VisionOutput, o.PooledOutput}, o.LanguageHiddenStates...)
+		ts = append(append(ts, o.VisionHiddenStates...), o.LanguageAttentions...)
+		return append(append(ts, o.VisionAttentions...), o.CrossEncoderAttentions...)
+	}
+	want, got := all(ref), all(fast)
+	require.Len(t, fast.LanguageAttentions, m.Config.LLayers)
+	require.Len(t, got, len(want))
+	for i := range want {
+		requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("output %d", i))
+	}
+}
+
+// pairInputs is a batch of random features and token ids for m, examples padded by 0, 1 or 2
+// tokens.
+func pairInputs(s *binding.Scope, m *LxmertModel, batch, tokens, boxes int64) Inputs {
 	feats := s.Empty(binding.Float32, batch, boxes, int64(m.Config.VisualFeatDim))
 	pos := s.Empty(binding.Float32, batch, boxes, int64(m.Config.VisualPosDim))
 	s.NormalInit(feats, 0, 1)
@@ -212,23 +238,9 @@ func TestSplitFeatureEncoderMatchesReference(t *testing.T) {
 	mask := make([]int64, batch*tokens)
 	for i := range ids {
 		ids[i] = int64(100 + 37*i%900)
-		if i%tokens < tokens-i/tokens%3 { // examples padded by 0, 1 or 2 tokens
+		if int64(i)%tokens < tokens-int64(i)/tokens%3 {
 			mask[i] = 1
 		}
 	}
-	in := Inputs{InputIDs: s.FromInt64(ids, batch, tokens), AttentionMask: s.FromInt64(mask, batch, tokens), VisualFeats: feats, VisualPos: pos}
-	require.Equal(t, int64(2), visnSplit(feats))
-	opts := Options{OutputHiddenStates: true}
-	fast, err := m.ForwardScope(s, in, opts)
-	require.NoError(t, err)
-	g := binding.NewGradScope()
-	defer g.Close()
-	ref, err := m.ForwardScope(g, in, opts)
-	require.NoError(t, err)
-	want := append([]binding.Tensor{ref.LanguageOutput, ref.VisionOutput, ref.PooledOutput}, append(ref.LanguageHiddenStates, ref.VisionHiddenStates...)...)
-	got := append([]binding.Tensor{fast.LanguageOutput, fast.VisionOutput, fast.PooledOutput}, append(fast.LanguageHiddenStates, fast.VisionHiddenStates...)...)
-	require.Len(t, got, len(want))
-	for i := range want {
-		requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("output %d", i))
-	}
+	return Inputs{InputIDs: s.FromInt64(ids, batch, tokens), AttentionMask: s.FromInt64(mask, batch, tokens), VisualFeats: feats, VisualPos: pos}
 }
