@@ -21,11 +21,26 @@ type FastStack struct {
 	keep []Tensor // the weights and input, alive until the stack is freed
 }
 
+// FastFeatures is LxmertVisualFeatureEncoder's weights and inputs for a stack to run first:
+// (LayerNorm(Visn(Feats)) + LayerNorm(Box(Pos))) / 2, eval mode, linear layers in Precision.
+type FastFeatures struct {
+	Visn, Box                                FastLinear
+	VisnNormW, VisnNormB, BoxNormW, BoxNormB Tensor
+	Eps                                      float64
+	Precision                                Precision
+	Feats, Pos                               Tensor // [batch, boxes, F] and [batch, boxes, P]
+}
+
+func (fe *FastFeatures) tensors() []Tensor {
+	return []Tensor{fe.Visn.W, fe.Box.W, fe.VisnNormW, fe.VisnNormB, fe.BoxNormW, fe.BoxNormB, fe.Feats, fe.Pos}
+}
+
 // StartFastStack starts len(atts) FastLayer calls in sequence, layer i with atts[i] and
-// ffns[i] on layer i-1's output (the first on x), with mask and cfg. It returns nil when s
-// has failed (the error is s's). Call WaitFastStack once, on the same scope, before the
-// weights or x are freed.
-func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAttention, ffns []*FastFFN, x, mask Tensor, wantProbs bool) *FastStack {
+// ffns[i] on layer i-1's output (the first on x), with mask and cfg; with fc, the feature
+// encoder first (take its output with FastStackFeatures). It returns nil when s has failed
+// (the error is s's). Call WaitFastStack once, on the same scope, before the weights or
+// inputs are freed.
+func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAttention, ffns []*FastFFN, x, mask Tensor, wantProbs bool, fc *FastFeatures) *FastStack {
 	const op = "StartFastStack"
 	if len(atts) == 0 || len(atts) != len(ffns) {
 		s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%d attention blocks and %d FFN blocks: want the same number, at least one", len(atts), len(ffns))})
@@ -37,6 +52,13 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		keep = append(append(keep, atts[i].tensors()...), ffns[i].tensors()...)
 		ca[i], cf[i] = atts[i].c(), ffns[i].c()
 	}
+	var cfc *C.lx_fast_fc
+	if fc != nil {
+		keep = append(keep, fc.tensors()...)
+		cfc = &C.lx_fast_fc{visn: fc.Visn.c(), box: fc.Box.c(), visn_lnw: ptr(fc.VisnNormW), visn_lnb: ptr(fc.VisnNormB),
+			box_lnw: ptr(fc.BoxNormW), box_lnb: ptr(fc.BoxNormB), eps: C.double(fc.Eps), precision: C.int(fc.Precision),
+			feats: ptr(fc.Feats), pos: ptr(fc.Pos)}
+	}
 	if !s.ok(op, keep...) {
 		return nil
 	}
@@ -44,7 +66,7 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 	st := &FastStack{n: len(atts), want: wantProbs, keep: keep}
 	var e C.lx_err
 	f.use(s, op, func(c C.lx_fast_ctx) {
-		e = C.lx_fast_stack_start(c, &cc, C.int(len(atts)), &ca[0], &cf[0], ptr(x), ptr(mask), cbool(wantProbs), &st.p)
+		e = C.lx_fast_stack_start(c, &cc, C.int(len(atts)), &ca[0], &cf[0], ptr(x), ptr(mask), cbool(wantProbs), cfc, &st.p)
 	})
 	runtime.KeepAlive(mask)
 	if err := takeErr(op, e); err != nil {
@@ -54,6 +76,22 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		return nil
 	}
 	return st
+}
+
+// FastStackFeatures waits for the feature encoder of st (started with fc) and returns its
+// output, owned by s; it may come before WaitFastStack, not after.
+func (s *Scope) FastStackFeatures(st *FastStack) Tensor {
+	const op = "FastStackFeatures"
+	if !s.ok(op) {
+		return Tensor{}
+	}
+	if st == nil || st.p == nil {
+		s.Fail(&Error{Op: op, Msg: "no running stack"})
+		return Tensor{}
+	}
+	var o C.lx_tensor
+	e := C.lx_fast_stack_features(st.p, &o)
+	return s.done(op, e, o)
 }
 
 // Stop makes the stack stop before its next layer (its wait then fails); from any goroutine,

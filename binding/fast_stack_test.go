@@ -17,7 +17,8 @@ func stackLayers(s *Scope, rng *rand.Rand, n int, h int64) (atts []*FastAttentio
 }
 
 // A stack on a helper thread gives what the same FastLayer calls give one after another on
-// this thread, bit for bit (same kernels, same team size), probabilities included.
+// this thread, bit for bit (same kernels, same team size), probabilities included; so does
+// its feature encoder, against the calls lxmert composes it from.
 func TestFastStackMatchesLayers(t *testing.T) {
 	f, err := NewFastContext()
 	require.NoError(t, err)
@@ -29,9 +30,22 @@ func TestFastStackMatchesLayers(t *testing.T) {
 	x := randTensor(s, rng, 1, 2, 9, 64)
 	mask := s.Full(Float32, 0, 2, 1, 1, 9)
 	cfg := FastConfig{Heads: 4, Act: ActGELU, Eps: 1e-12, Threads: 1}
-	st := s.StartFastStack(f, cfg, atts, ffns, x, mask, true)
+	lin := func(out, in int64) FastLinear {
+		w := randTensor(s, rng, 0.1, out, in)
+		s.RelayoutLinear(w, true)
+		return FastLinear{W: w, B: randTensor(s, rng, 0.1, out)}
+	}
+	fc := &FastFeatures{Visn: lin(64, 40), Box: lin(64, 4), VisnNormW: randTensor(s, rng, 1, 64), VisnNormB: randTensor(s, rng, 1, 64),
+		BoxNormW: randTensor(s, rng, 1, 64), BoxNormB: randTensor(s, rng, 1, 64), Eps: 1e-12,
+		Feats: randTensor(s, rng, 1, 2, 5, 40), Pos: randTensor(s, rng, 1, 2, 5, 4)}
+	st := s.StartFastStack(f, cfg, atts, ffns, x, mask, true, fc)
 	require.NotNil(t, st)
+	feats := s.FastStackFeatures(st)
 	outs, probs := s.WaitFastStack(st)
+	require.NoError(t, s.Err())
+	a := s.FastLayerNorm(f, 1, s.FastLinear(f, PrecisionF32, 1, fc.Feats, fc.Visn, ActNone), fc.VisnNormW, fc.VisnNormB, 1e-12)
+	b := s.FastLayerNorm(f, 1, s.FastLinear(f, PrecisionF32, 1, fc.Pos, fc.Box, ActNone), fc.BoxNormW, fc.BoxNormB, 1e-12)
+	require.Equal(t, s.Float32s(s.DivScalar(s.Add(a, b), 2)), s.Float32s(feats), "feature encoder")
 	require.NoError(t, s.Err())
 	require.Len(t, outs, 3)
 	require.Len(t, probs, 3)
@@ -61,7 +75,7 @@ func TestFastStackStop(t *testing.T) {
 	}
 	x := randTensor(s, rng, 1, 4, 64, 64)
 	cfg := FastConfig{Heads: 4, Act: ActGELU, Eps: 1e-12, Threads: 1}
-	st := s.StartFastStack(f, cfg, atts, ffns, x, Tensor{}, false)
+	st := s.StartFastStack(f, cfg, atts, ffns, x, Tensor{}, false, nil)
 	require.NotNil(t, st)
 	st.Stop()
 	outs, _ := s.WaitFastStack(st)
@@ -70,11 +84,13 @@ func TestFastStackStop(t *testing.T) {
 
 	s2 := NewScope()
 	defer s2.Close()
-	require.Nil(t, s2.StartFastStack(f, cfg, atts[:2], ffns[:1], x, Tensor{}, false))
+	require.Nil(t, s2.StartFastStack(f, cfg, atts[:2], ffns[:1], x, Tensor{}, false, nil))
 	require.ErrorContains(t, s2.Err(), "2 attention blocks and 1 FFN blocks")
 	s3 := NewScope()
 	defer s3.Close()
-	outs, _ = s3.WaitFastStack(s3.StartFastStack(f, cfg, atts[:1], ffns[:1], x, Tensor{}, false))
-	require.Len(t, outs, 1)
-	require.NoError(t, s3.Err())
+	st3 := s3.StartFastStack(f, cfg, atts[:1], ffns[:1], x, Tensor{}, false, nil)
+	require.True(t, s3.FastStackFeatures(st3).IsNil()) // none was asked
+	require.ErrorContains(t, s3.Err(), "started without the feature encoder")
+	outs, _ = s3.WaitFastStack(st3) // still waits and frees
+	require.Nil(t, outs)
 }

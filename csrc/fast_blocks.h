@@ -70,6 +70,9 @@ void ffn(Ctx &c, const Cfg &cfg, const lx_fast_ffn &w, const float *a, int64_t M
 at::Tensor rows(lx_tensor t, const char *name);
 at::Tensor rows(const at::Tensor &x, const char *name);
 
+// features is LxmertVisualFeatureEncoder (eval) on fc's inputs with team size threads.
+at::Tensor features(Ctx &c, const lx_fast_fc &fc, int threads);
+
 // layer is one LxmertLayer (lx_fast_layer): the self-attention block then the FFN block on
 // x [B, L, H] with team size cfg.threads; probs, when not null, receives [B, heads, L, L].
 at::Tensor layer(Ctx &c, const Cfg &cfg, const lx_fast_att &att, const lx_fast_ffn &ffw,

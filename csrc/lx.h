@@ -148,16 +148,27 @@ lx_err lx_fast_xlayer(lx_fast_ctx c, const lx_fast_cfg *cfg, const lx_fast_att *
                       const lx_fast_ffn *lang_ffn, const lx_fast_ffn *visn_ffn, lx_tensor lang,
                       lx_tensor visn, lx_tensor lang_mask, lx_tensor visn_mask,
                       lx_tensor *lang_out, lx_tensor *visn_out, lx_tensor *probs);
+/* LxmertVisualFeatureEncoder's weights and inputs (feats [B, boxes, F], pos [B, boxes, P]) */
+typedef struct {
+  lx_lin visn, box;
+  lx_tensor visn_lnw, visn_lnb, box_lnw, box_lnb;
+  double eps;
+  int precision;
+  lx_tensor feats, pos;
+} lx_fast_fc;
 /* a stack of n lx_fast_layer calls (each on the previous output; atts[i] and ffns[i] are
- * copied) started on a helper thread: the caller goes on, then lx_fast_stack_wait waits and
- * fills outs[0..n) with every layer's output (and probs[0..n) when want_probs; otherwise
- * probs may be NULL), and lx_fast_stack_free (after the wait, or alone: it waits too) frees
- * the stack. The weights and x must stay alive until then. lx_fast_stack_stop (any thread,
- * before the free) makes the stack stop before its next layer; its wait then fails. */
+ * copied) started on a helper thread, after the feature encoder on fc's inputs when fc is not
+ * NULL: the caller goes on; lx_fast_stack_features waits for the feature encoder's output (an
+ * error when there is none or it failed); lx_fast_stack_wait waits for the layers and fills
+ * outs[0..n) with every layer's output (and probs[0..n) when want_probs; otherwise probs may
+ * be NULL), and lx_fast_stack_free (after the wait, or alone: it waits too) frees the stack.
+ * The weights and inputs must stay alive until then. lx_fast_stack_stop (any thread, before
+ * the free) makes the stack stop before its next layer; its wait then fails. */
 typedef void *lx_fast_stack;
 lx_err lx_fast_stack_start(lx_fast_ctx c, const lx_fast_cfg *cfg, int n, const lx_fast_att *atts,
                            const lx_fast_ffn *ffns, lx_tensor x, lx_tensor mask, int want_probs,
-                           lx_fast_stack *out);
+                           const lx_fast_fc *fc, lx_fast_stack *out);
+lx_err lx_fast_stack_features(lx_fast_stack s, lx_tensor *out);
 void lx_fast_stack_stop(lx_fast_stack s);
 lx_err lx_fast_stack_wait(lx_fast_stack s, lx_tensor *outs, lx_tensor *probs);
 void lx_fast_stack_free(lx_fast_stack s);
