@@ -1,7 +1,6 @@
 package lxmert
 
 import (
-	"sync"
 	"sync/atomic"
 
 	"github.com/lxmert-go/golxmert/binding"
@@ -15,32 +14,13 @@ import (
 // of 20 rows, 5 relation layers of 36).
 func (r run) twoBranches() bool { return r.fast != nil && r.threads == 0 && binding.NumThreads() >= 2 }
 
-// branches runs lang and visn at once, each on its own OS thread with half the intra-op
-// threads and a scope of its own; the tensors each returns move into r's scope.
-func (r run) branches(lang, visn func(run) []binding.Tensor) {
+// sideRuns are the runs of a forward's two sides at once (the language side on a helper
+// thread, the vision side on the calling goroutine): half the intra-op threads each.
+func (r run) sideRuns() (lang, visn run) {
 	n := binding.NumThreads()
-	rl, rv := r, r
-	rl.s, rl.threads = binding.NewScope(), max(1, n/2)
-	rv.s, rv.threads = binding.NewScope(), max(1, n-n/2)
-	var keepL []binding.Tensor
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		keepL = lang(rl)
-	}()
-	keepV := visn(rv)
-	wg.Wait()
-	for _, b := range []struct {
-		s    *binding.Scope
-		keep []binding.Tensor
-	}{{rl.s, keepL}, {rv.s, keepV}} {
-		r.s.Fail(b.s.Err())
-		keep := live(b.keep)
-		b.s.Keep(keep...)
-		r.s.Adopt(keep...)
-		b.s.Close()
-	}
+	lang, visn = r, r
+	lang.threads, visn.threads = max(1, n/2), max(1, n-n/2)
+	return lang, visn
 }
 
 // callThreads is the team size of a fast call outside the branches: one thread on a lone
@@ -115,18 +95,4 @@ func (r run) loneFor(in Inputs) bool {
 	l, err1 := binding.Shape(t)
 	v, err2 := binding.Shape(in.VisualFeats)
 	return err1 == nil && err2 == nil && len(l) >= 2 && len(v) == 3 && fewRows(l[0], l[1], v[1])
-}
-
-// live drops nil tensors (a branch that failed) and repeats (a last layer's output is also
-// its hidden state) from ts.
-func live(ts []binding.Tensor) []binding.Tensor {
-	out := make([]binding.Tensor, 0, len(ts))
-	seen := map[binding.Tensor]bool{}
-	for _, t := range ts {
-		if !t.IsNil() && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
 }

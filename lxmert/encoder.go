@@ -139,9 +139,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 // split of small matrices); with 20 tokens and 36 boxes their work is even (9 language layers
 // of 20 rows, 5 relation layers of 36 and the feature encoder).
 func (e *LxmertEncoder) langBeside(r run, st *encoderStates, lang, mask binding.Tensor, wantProbs bool, fc *binding.FastFeatures, visn func(run, *binding.FastStack)) binding.Tensor {
-	n := binding.NumThreads()
-	rl, rv := r, r
-	rl.threads, rv.threads = max(1, n/2), max(1, n-n/2)
+	rl, rv := r.sideRuns()
 	atts := make([]*binding.FastAttention, len(e.Layer))
 	ffns := make([]*binding.FastFFN, len(e.Layer))
 	for i, l := range e.Layer {

@@ -199,17 +199,16 @@ func TestPairOnlyWhenAlone(t *testing.T) {
 
 // The two-branch fast forward (the language layers as a stack on a helper thread, the vision
 // side on the caller's) matches the ATen path, every output, hidden state and attention
-// probability, with a padded batch.
+// probability, with a padded batch: alone (the X-layers' two-thread steps) and beside
+// another forward (each X-layer's language side as a one-layer stack on a helper).
 func TestLanguageStackMatchesReference(t *testing.T) {
 	withThreads(t, 2)
-	m := pairModel(t)
+	m := pairModelLayers(t, 2, 2, 1)
 	defer m.Close()
 	s := binding.NewScope()
 	defer s.Close()
 	in := pairInputs(s, m, 5, 6, 7)
 	opts := Options{OutputHiddenStates: true, OutputAttentions: true}
-	fast, err := m.ForwardScope(s, in, opts)
-	require.NoError(t, err)
 	g := binding.NewGradScope()
 	defer g.Close()
 	ref, err := m.ForwardScope(g, in, opts)
@@ -219,11 +218,18 @@ func TestLanguageStackMatchesReference(t *testing.T) {
 		ts = append(append(ts, o.VisionHiddenStates...), o.LanguageAttentions...)
 		return append(append(ts, o.VisionAttentions...), o.CrossEncoderAttentions...)
 	}
-	want, got := all(ref), all(fast)
-	require.Len(t, fast.LanguageAttentions, m.Config.LLayers)
-	require.Len(t, got, len(want))
-	for i := range want {
-		requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("output %d", i))
+	want := all(ref)
+	for _, others := range []int32{0, 1} {
+		inFlight.Add(others) // another forward in flight: no two-thread steps
+		fast, err := m.ForwardScope(s, in, opts)
+		inFlight.Add(-others)
+		require.NoError(t, err)
+		got := all(fast)
+		require.Len(t, fast.LanguageAttentions, m.Config.LLayers)
+		require.Len(t, got, len(want))
+		for i := range want {
+			requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("others %d, output %d", others, i))
+		}
 	}
 }
 

@@ -31,20 +31,21 @@ func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Ten
 				return l, v, p
 			}
 		}
-		// The cross-attention, then each side's self-attention and FFN at once.
+		// The cross-attention, then each side's self-attention and FFN at once: the language
+		// side's as a one-layer stack on a helper thread (binding.FastStack), the vision
+		// side's on this goroutine.
 		va := x.VisualAttention
 		rc := r
 		rc.threads = crossThreads(lang, visn)
 		l, v, probs := r.s.FastCross(r.fast, fastConfig(rc, va.cfg), fastAttention(va.Att, va.Output), lang, visn, langMask, visnMask, wantProbs)
-		r.branches(func(r run) []binding.Tensor {
-			langOut, _ = r.s.FastLayer(r.fast, fastConfig(r, va.cfg), fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output),
-				x.LangInter.fastFFN(x.LangOutput), l, langMask, false)
-			return []binding.Tensor{langOut}
-		}, func(r run) []binding.Tensor {
-			visnOut, _ = r.s.FastLayer(r.fast, fastConfig(r, va.cfg), fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output),
-				x.VisnInter.fastFFN(x.VisnOutput), v, visnMask, false)
-			return []binding.Tensor{visnOut}
-		})
+		rl, rv := r.sideRuns()
+		job := r.s.StartFastStack(r.fast, fastConfig(rl, va.cfg), []*binding.FastAttention{fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output)},
+			[]*binding.FastFFN{x.LangInter.fastFFN(x.LangOutput)}, l, langMask, false, nil)
+		visnOut, _ = r.s.FastLayer(r.fast, fastConfig(rv, va.cfg), fastAttention(x.VisnSelfAtt.Self, x.VisnSelfAtt.Output),
+			x.VisnInter.fastFFN(x.VisnOutput), v, visnMask, false)
+		if outs, _ := r.s.WaitFastStack(job); len(outs) == 1 {
+			langOut = outs[0]
+		}
 		r.s.Free(l, v)
 		return langOut, visnOut, probs
 	}
