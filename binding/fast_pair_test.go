@@ -14,11 +14,7 @@ import (
 // linear weights stored transposed as models store them.
 func pairLayer(s *Scope, rng *rand.Rand, h int64) (cross, ls, vs *FastAttention, lf, vf *FastFFN) {
 	randT := func(shape ...int64) Tensor { return randTensor(s, rng, 0.1, shape...) }
-	lin := func(out, in int64) FastLinear {
-		w := randT(out, in)
-		s.RelayoutLinear(w, true)
-		return FastLinear{W: w, B: randT(out)}
-	}
+	lin := func(out, in int64) FastLinear { return randLinear(s, rng, out, in) }
 	att := func() *FastAttention {
 		return &FastAttention{Query: lin(h, h), Key: lin(h, h), Value: lin(h, h), Dense: lin(h, h), NormW: randT(h), NormB: randT(h)}
 	}
@@ -26,6 +22,13 @@ func pairLayer(s *Scope, rng *rand.Rand, h int64) (cross, ls, vs *FastAttention,
 		return &FastFFN{Intermediate: lin(2*h, h), Output: lin(h, 2*h), NormW: randT(h), NormB: randT(h)}
 	}
 	return att(), att(), att(), ffn(), ffn()
+}
+
+// randLinear is a random linear layer [out, in] stored transposed, as models store them.
+func randLinear(s *Scope, rng *rand.Rand, out, in int64) FastLinear {
+	w := randTensor(s, rng, 0.1, out, in)
+	s.RelayoutLinear(w, true)
+	return FastLinear{W: w, B: randTensor(s, rng, 0.1, out)}
 }
 
 // When one of the two threads fails, the other, waiting for it at the first barrier, is

@@ -30,12 +30,7 @@ func TestFastStackMatchesLayers(t *testing.T) {
 	x := randTensor(s, rng, 1, 2, 9, 64)
 	mask := s.Full(Float32, 0, 2, 1, 1, 9)
 	cfg := FastConfig{Heads: 4, Act: ActGELU, Eps: 1e-12, Threads: 1}
-	lin := func(out, in int64) FastLinear {
-		w := randTensor(s, rng, 0.1, out, in)
-		s.RelayoutLinear(w, true)
-		return FastLinear{W: w, B: randTensor(s, rng, 0.1, out)}
-	}
-	fc := &FastFeatures{Visn: lin(64, 40), Box: lin(64, 4), VisnNormW: randTensor(s, rng, 1, 64), VisnNormB: randTensor(s, rng, 1, 64),
+	fc := &FastFeatures{Visn: randLinear(s, rng, 64, 40), Box: randLinear(s, rng, 64, 4), VisnNormW: randTensor(s, rng, 1, 64), VisnNormB: randTensor(s, rng, 1, 64),
 		BoxNormW: randTensor(s, rng, 1, 64), BoxNormB: randTensor(s, rng, 1, 64), Eps: 1e-12,
 		Feats: randTensor(s, rng, 1, 2, 5, 40), Pos: randTensor(s, rng, 1, 2, 5, 4)}
 	st := s.StartFastStack(f, cfg, atts, ffns, x, mask, true, fc)
