@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -180,6 +181,10 @@ func TestPairOnlyWhenAlone(t *testing.T) {
 		VisualFeats: s.Full(binding.Float32, 0.1, 1, 4, int64(m.Config.VisualFeatDim)),
 		VisualPos:   s.Full(binding.Float32, 0.5, 1, 4, int64(m.Config.VisualPosDim)),
 	}
+	// A forward of an earlier test may still be leaving (one CI run saw inFlight at 1 here):
+	// start from none in flight, or say so.
+	require.Eventually(t, func() bool { return inFlight.Load() == 0 }, 10*time.Second, time.Millisecond,
+		"forwards still in flight: %d", inFlight.Load())
 	r := run{s: s, fast: m.params.fast}
 	first, leave1 := r.enter(in)
 	require.True(t, first.lone)
