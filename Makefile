@@ -128,11 +128,15 @@ stress: build
 	go build -o bin/stress ./internal/stress
 	bin/stress
 
-# bench: one encoder layer and one X-layer, fused against their unfused composition; then
+# bench: the core's fp32 ceiling (tests/ceiling) and the fast path's GEMM rate at the model's
+# shapes on one thread; one encoder layer and one X-layer, fused against their unfused composition; then
 # the whole QA model, Go fp32 and bf16 against HF eager, TorchScript and ONNX Runtime on the
 # same weights and inputs, interleaved (tests/bench.py: a table, then one JSON line).
 bench: setup build
 	go build -o $(BUILD)/benchgo ./tests/benchgo
+	$(CXX) -O2 -o $(BUILD)/ceiling tests/ceiling/ceiling.cc
+	$(BUILD)/ceiling
+	go test -run '^$$' -bench FastLinearF32 -benchtime 40x ./binding
 	go test -run '^$$' -bench Layer -benchtime 20x ./lxmert
 	$(PY) tests/bench.py --go $(BUILD)/benchgo --dir $(BUILD)/bench
 
