@@ -93,12 +93,15 @@ TileFn pick(int mr, int nz) {
   }
 }
 
-// ahead is the panel the tiles of panel n0 (in the pass from weight row k0) prefetch: the one
-// two panels on, in this pass or the next. One panel on, it came late: 20 rows against a
-// 768×768 weight ran at 87 GFLOP/s, two panels on at 97-100 (36 rows: 97 -> 101).
+// ahead is the panel the tiles of panel n0 (in the pass from weight row k0) prefetch: for few
+// rows the one two panels on, in this pass or the next. One panel on, it came late: 20 rows
+// against a 768×768 weight ran at 87 GFLOP/s, two panels on at 97-100 (36 rows: 97 -> 101).
+// With many rows (whole 768-row passes) a panel takes long enough that one panel on is in
+// time, and two would crowd the rows out of L2: 1.3-1.9% faster at 100-288 rows (the four
+// GEMMs of a layer, variants alternated, one core).
 const float *ahead(const float *w, int64_t ldw, int64_t K, int64_t N, int64_t k0, int64_t kcb,
                    int64_t n0) {
-  constexpr int64_t kAhead = 2;
+  const int64_t kAhead = kcb == kKC ? 1 : 2;
   const int64_t P = (N + 63) / 64;
   int64_t p = n0 / 64 + kAhead, k = k0;
   for (; p >= P; p -= P) k += kcb;
