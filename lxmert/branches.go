@@ -35,8 +35,8 @@ func (r run) callThreads() int {
 
 // crossThreads is the team size of an X-layer's calls outside the two-thread kernels
 // (binding.FastXLayerPair and FastXLayerFirstPair, which split every step between two
-// threads) in a two-branch forward: one thread while the X-layer is small (see xBranches),
-// every intra-op thread (0) above that.
+// threads and serve a forward alone, run.pair) in a two-branch forward: one thread while the
+// X-layer is small (see xBranches), every intra-op thread (0) above that.
 func crossThreads(lang, visn binding.Tensor) int {
 	if xBranches(lang, visn) {
 		return 1
@@ -47,13 +47,16 @@ func crossThreads(lang, visn binding.Tensor) int {
 // fewRows: batch examples of tokens + boxes rows are few enough for one thread per call.
 func fewRows(batch, tokens, boxes int64) bool { return batch*(tokens+boxes) < 1024 }
 
-// xSplitRows is the row count (batch × (tokens + boxes)) from which an X-layer runs as one
-// stream of two-threaded (OpenMP) calls. Below it two threads share the layer's steps in one
-// call each (binding.FastXLayerPair: half the heads and half the FFN columns each), or, where
-// those kernels cannot run, the cross-attention runs on one thread and then each side on its
-// own. Measured at 2 threads on the base model before the shared steps: batch 1 (56 rows) 79
-// ms by side against 82 ms as one stream; batch 8 (448 rows) 497 against 427 ms; batch 32,
-// 1,753 against 1,577 ms.
+// xSplitRows is the row count (batch × (tokens + boxes)) from which the X-layer of a forward
+// that does not run alone (run.pair false: another forward in flight, many rows, int8) runs
+// as one stream of two-threaded (OpenMP) calls; below it the cross-attention runs on one
+// thread and then each side on its own. Measured at 2 threads on the base model: batch 1 (56
+// rows) 79 ms by side against 82 ms as one stream; batch 8 (448 rows) 497 against 427 ms;
+// batch 32, 1,753 against 1,577 ms. A forward alone shares every step between two threads
+// at every size below 1,024 rows (fewRows): at batch 8 as fast as one stream back to back,
+// and 2% faster with other processes running between forwards (the OpenMP worker then
+// starts each forward's first X-layer cold: medians 421/420/427/424 against
+// 435/419/443/434 ms, interleaved with HF and ORT workers).
 const xSplitRows = 256
 
 // xBranches reports whether an X-layer on these inputs is small (below xSplitRows rows).

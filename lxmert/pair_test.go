@@ -69,7 +69,7 @@ func TestXLayerPairMatchesOneCall(t *testing.T) {
 	} {
 		x := tc.m.Encoder.XLayers[0]
 		va, h := x.VisualAttention, int64(tc.m.Config.HiddenSize)
-		for _, batch := range []int64{1, 3} {
+		for _, batch := range []int64{1, 3, 24} { // 24: 288 rows, the many-row kernels
 			for _, prec := range tc.precs {
 				for _, pad := range []int64{0, 2} {
 					s := binding.NewScope()
@@ -205,36 +205,39 @@ func TestPairOnlyWhenAlone(t *testing.T) {
 // The two-branch fast forward (the language layers as a stack on a helper thread, the vision
 // side on the caller's) matches the ATen path, every output, hidden state and attention
 // probability, with a padded batch: alone (the X-layers' two-thread steps) and beside
-// another forward (each X-layer's language side as a one-layer stack on a helper).
+// another forward (each X-layer's language side as a one-layer stack on a helper at batch
+// 5, one two-threaded stream at batch 22: 286 rows).
 func TestLanguageStackMatchesReference(t *testing.T) {
 	withThreads(t, 2)
 	m := pairModelLayers(t, 2, 2, 1)
 	defer m.Close()
-	s := binding.NewScope()
-	defer s.Close()
-	in := pairInputs(s, m, 5, 6, 7)
-	opts := Options{OutputHiddenStates: true, OutputAttentions: true}
-	g := binding.NewGradScope()
-	defer g.Close()
-	ref, err := m.ForwardScope(g, in, opts)
-	require.NoError(t, err)
 	all := func(o *LxmertModelOutput) []binding.Tensor {
 		ts := append([]binding.Tensor{o.LanguageOutput, o.VisionOutput, o.PooledOutput}, o.LanguageHiddenStates...)
 		ts = append(append(ts, o.VisionHiddenStates...), o.LanguageAttentions...)
 		return append(append(ts, o.VisionAttentions...), o.CrossEncoderAttentions...)
 	}
-	want := all(ref)
-	for _, others := range []int32{0, 1} {
-		inFlight.Add(others) // another forward in flight: no two-thread steps
-		fast, err := m.ForwardScope(s, in, opts)
-		inFlight.Add(-others)
+	for _, batch := range []int64{5, 22} {
+		s := binding.NewScope()
+		in := pairInputs(s, m, batch, 6, 7)
+		opts := Options{OutputHiddenStates: true, OutputAttentions: true}
+		g := binding.NewGradScope()
+		ref, err := m.ForwardScope(g, in, opts)
 		require.NoError(t, err)
-		got := all(fast)
-		require.Len(t, fast.LanguageAttentions, m.Config.LLayers)
-		require.Len(t, got, len(want))
-		for i := range want {
-			requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("others %d, output %d", others, i))
+		want := all(ref)
+		for _, others := range []int32{0, 1} {
+			inFlight.Add(others) // another forward in flight: no two-thread steps
+			fast, err := m.ForwardScope(s, in, opts)
+			inFlight.Add(-others)
+			require.NoError(t, err)
+			got := all(fast)
+			require.Len(t, fast.LanguageAttentions, m.Config.LLayers)
+			require.Len(t, got, len(want))
+			for i := range want {
+				requireClose(t, g.Float32s(g.Detach(want[i])), s.Float32s(got[i]), fmt.Sprintf("batch %d, others %d, output %d", batch, others, i))
+			}
 		}
+		g.Close()
+		s.Close()
 	}
 }
 

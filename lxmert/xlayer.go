@@ -25,12 +25,12 @@ func newXLayer(p *params, name string, c *LxmertConfig) *LxmertXLayer {
 
 // forward returns both sides' outputs and, when asked, the language→vision probabilities.
 func (x *LxmertXLayer) forward(r run, lang, langMask, visn, visnMask binding.Tensor, wantProbs bool) (langOut, visnOut, probs binding.Tensor) {
-	if r.twoBranches() && xBranches(lang, visn) {
-		if r.pair { // alone: two threads share every step
-			if l, v, p, ok := x.forwardPair(r, lang, langMask, visn, visnMask, wantProbs); ok {
-				return l, v, p
-			}
+	if r.pair && r.twoBranches() { // alone and lone (rows < 1024): two threads share every step
+		if l, v, p, ok := x.forwardPair(r, lang, langMask, visn, visnMask, wantProbs); ok {
+			return l, v, p
 		}
+	}
+	if r.twoBranches() && xBranches(lang, visn) {
 		// The cross-attention, then each side's self-attention and FFN at once: the language
 		// side's as a one-layer stack on a helper thread (binding.FastStack), the vision
 		// side's on this goroutine.
@@ -76,15 +76,15 @@ func (x *LxmertXLayer) forwardPair(r run, lang, langMask, visn, visnMask binding
 // the first token of each example, [batch, 1, hidden], without the vision side's work.
 func (x *LxmertXLayer) forwardFirst(r run, lang, langMask, visn, visnMask binding.Tensor) binding.Tensor {
 	va, rc := x.VisualAttention, r
+	if r.pair && r.twoBranches() { // alone and lone (rows < 1024): two threads share every step
+		out, ok := r.s.FastXLayerFirstPair(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
+			fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput), lang, visn, langMask, visnMask)
+		if ok {
+			return out
+		}
+	}
 	if r.twoBranches() { // between two-branch phases: a team that suits the size
 		rc.threads = crossThreads(lang, visn)
-		if rc.threads == 1 && r.pair { // small and alone: two threads share every step
-			out, ok := r.s.FastXLayerFirstPair(r.fast, fastConfig(r, va.cfg), fastAttention(va.Att, va.Output),
-				fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput), lang, visn, langMask, visnMask)
-			if ok {
-				return out
-			}
-		}
 	}
 	return r.s.FastXLayerFirst(r.fast, fastConfig(rc, va.cfg), fastAttention(va.Att, va.Output),
 		fastAttention(x.LangSelfAtt.Self, x.LangSelfAtt.Output), x.LangInter.fastFFN(x.LangOutput),
