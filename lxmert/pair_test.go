@@ -139,7 +139,7 @@ func TestXLayerFirstPairMatchesOneCall(t *testing.T) {
 	defer m.Close()
 	x := m.Encoder.XLayers[0]
 	va, h := x.VisualAttention, int64(m.Config.HiddenSize)
-	for _, batch := range []int64{1, 3} {
+	for _, batch := range []int64{1, 3, 24} { // 24: 288 rows, the many-row kernels
 		for _, prec := range []binding.Precision{binding.PrecisionF32, binding.PrecisionBF16} {
 			s := binding.NewScope()
 			lang, visn := s.Empty(binding.Float32, batch, 7, h), s.Empty(binding.Float32, batch, 5, h)
