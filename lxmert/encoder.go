@@ -2,8 +2,6 @@ package lxmert
 
 import (
 	"fmt"
-	"sync"
-	"sync/atomic"
 
 	"github.com/lxmert-go/golxmert/binding"
 )
@@ -77,15 +75,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	st := &encoderStates{}
 	var visn, probs binding.Tensor
 	visnLayers := func(r run) {
-		var p binding.Tensor
-		for _, l := range e.RLayers {
-			r.check()
-			visn, p = l.forward(r, visn, visnMask, wantProbs)
-			st.visnHidden = append(st.visnHidden, visn)
-			if wantProbs {
-				st.visnAttn = append(st.visnAttn, p)
-			}
-		}
+		visn = layers(r, e.RLayers, visn, visnMask, wantProbs, &st.visnHidden, &st.visnAttn)
 	}
 	if r.twoBranches() && len(e.Layer) > 0 {
 		var fc *binding.FastFeatures
@@ -104,14 +94,7 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 		})
 	} else {
 		visn = e.VisnFC.forward(r, feats, pos) // first, as HF: train-mode dropout draws in its order
-		for _, l := range e.Layer {
-			r.check()
-			lang, probs = l.forward(r, lang, langMask, wantProbs)
-			st.langHidden = append(st.langHidden, lang)
-			if wantProbs {
-				st.langAttn = append(st.langAttn, probs)
-			}
-		}
+		lang = layers(r, e.Layer, lang, langMask, wantProbs, &st.langHidden, &st.langAttn)
 		visnLayers(r)
 	}
 	for i, x := range e.XLayers {
@@ -131,60 +114,19 @@ func (e *LxmertEncoder) forward(r run, lang, langMask, feats, pos, visnMask bind
 	return st
 }
 
-// langBeside runs the language layers as one stack on a C++ helper thread
-// (binding.FastStack), after the feature encoder on fc when not nil, while this goroutine
-// runs visn, each side with its share of the intra-op threads, and returns the language
-// output; the hidden states and probabilities go to st. The sides are independent until the cross layers, and at LXMERT's shapes two
-// single-threaded streams of GEMMs beat one two-threaded stream (no fork and join per op, no
-// split of small matrices); with 20 tokens and 36 boxes their work is even (9 language layers
-// of 20 rows, 5 relation layers of 36 and the feature encoder).
-func (e *LxmertEncoder) langBeside(r run, st *encoderStates, lang, mask binding.Tensor, wantProbs bool, fc *binding.FastFeatures, visn func(run, *binding.FastStack)) binding.Tensor {
-	rl, rv := r.sideRuns()
-	atts := make([]*binding.FastAttention, len(e.Layer))
-	ffns := make([]*binding.FastFFN, len(e.Layer))
-	for i, l := range e.Layer {
-		atts[i], ffns[i] = fastAttention(l.Attention.Self, l.Attention.Output), l.Intermediate.fastFFN(l.Output)
+// layers runs ls on x in order, appending each output to hidden and, when wanted, each
+// layer's attention probabilities to attn, and returns the last output.
+func layers(r run, ls []*LxmertLayer, x, mask binding.Tensor, wantProbs bool, hidden, attn *[]binding.Tensor) binding.Tensor {
+	for _, l := range ls {
+		r.check()
+		var p binding.Tensor
+		x, p = l.forward(r, x, mask, wantProbs)
+		*hidden = append(*hidden, x)
+		if wantProbs {
+			*attn = append(*attn, p)
+		}
 	}
-	r.check()
-	job := r.s.StartFastStack(r.fast, fastConfig(rl, e.Layer[0].Attention.cfg), atts, ffns, lang, mask, wantProbs, fc)
-	// A forward cancelled while the sides run stops the stack at its next layer.
-	var stopped atomic.Bool
-	var watcher sync.WaitGroup
-	finished := make(chan struct{})
-	if done := r.ctxDone(); done != nil {
-		watcher.Add(1)
-		go func() {
-			defer watcher.Done()
-			select {
-			case <-done:
-				stopped.Store(true)
-				job.Stop()
-			case <-finished:
-			}
-		}()
-	}
-	visn(rv, job)
-	close(finished)
-	watcher.Wait()
-	if stopped.Load() {
-		r.check() // the context's error comes first, not the stopped stack's
-	}
-	outs, probs := r.s.WaitFastStack(job)
-	if len(outs) == 0 {
-		return binding.Tensor{} // the scope has failed
-	}
-	st.langHidden = append(st.langHidden, outs...)
-	st.langAttn = append(st.langAttn, probs...)
-	return outs[len(outs)-1]
-}
-
-// batchOf is a [batch, ...] tensor's batch size, 0 if it has no shape.
-func batchOf(t binding.Tensor) int64 {
-	sh, err := binding.Shape(t)
-	if err != nil || len(sh) == 0 {
-		return 0
-	}
-	return sh[0]
+	return x
 }
 
 // LxmertPooler is tanh(dense(language_output[:, 0])).
@@ -198,16 +140,4 @@ func newPooler(p *params, name string, c *LxmertConfig) *LxmertPooler {
 
 func (m *LxmertPooler) forward(r run, lang binding.Tensor) binding.Tensor {
 	return m.Dense.forwardAct(r.int8Layers(), r.s.Select(lang, 1, 0), binding.ActTanh)
-}
-
-// visnSplit is how many examples' regions the language stack projects (the visual feature
-// encoder) for the vision side before its layers, 0 for none. From batch 4 the two sides'
-// layers cost the same (same FLOPs, both compute-bound), so the feature encoder alone made
-// the vision side the longer: 216-227 against 212-215 ms at batch 8. Below, the language
-// side's few-row GEMMs wait on memory and it is the longer one.
-func visnSplit(feats binding.Tensor) int64 {
-	if b := batchOf(feats); b >= 4 {
-		return b / 2
-	}
-	return 0
 }
