@@ -25,6 +25,12 @@ func (a *FastAttention) tensors() []Tensor {
 	return []Tensor{a.Query.W, a.Key.W, a.Value.W, a.Dense.W, a.NormW, a.NormB}
 }
 
+// optional is the attention's biases: each a zero Tensor for none (optOK: a freed one is an
+// error, not an absent bias).
+func (a *FastAttention) optional() []Tensor {
+	return []Tensor{a.Query.B, a.Key.B, a.Value.B, a.Dense.B}
+}
+
 // FastFFN is HF's LxmertIntermediate (dense, activation) plus LxmertOutput (dense,
 // residual, LayerNorm).
 type FastFFN struct {
@@ -39,6 +45,9 @@ func (f *FastFFN) c() C.lx_fast_ffn {
 func (f *FastFFN) tensors() []Tensor {
 	return []Tensor{f.Intermediate.W, f.Output.W, f.NormW, f.NormB}
 }
+
+// optional is the FFN's biases (see FastAttention.optional).
+func (f *FastFFN) optional() []Tensor { return []Tensor{f.Intermediate.B, f.Output.B} }
 
 // FastConfig is what every fast layer call needs besides weights.
 type FastConfig struct {
@@ -58,7 +67,7 @@ func (c FastConfig) c() C.lx_fast_cfg {
 // FastLinear returns act(x·wᵀ + b) over the last dimension of x, computed by oneDNN with a
 // team of threads threads (0: the process setting).
 func (s *Scope) FastLinear(f *FastContext, p Precision, threads int, x Tensor, l FastLinear, act Activation) Tensor {
-	if !s.ok("FastLinear", x, l.W) {
+	if !s.ok("FastLinear", x, l.W) || !s.optOK("FastLinear", l.B) {
 		return Tensor{}
 	}
 	var out C.lx_tensor
@@ -97,7 +106,8 @@ func (s *Scope) FastLinearWith(f *FastContext, p Precision, threads int, x Tenso
 // an extended mask or a zero Tensor. With wantProbs it also returns the attention
 // probabilities [batch, heads, len, len].
 func (s *Scope) FastLayer(f *FastContext, cfg FastConfig, att *FastAttention, ffn *FastFFN, x, mask Tensor, wantProbs bool) (out, probs Tensor) {
-	if !s.ok("FastLayer", append(append(att.tensors(), ffn.tensors()...), x)...) {
+	if !s.ok("FastLayer", append(append(att.tensors(), ffn.tensors()...), x)...) ||
+		!s.optOK("FastLayer", append(append(att.optional(), ffn.optional()...), mask)...) {
 		return Tensor{}, Tensor{}
 	}
 	ca, cf, cc := att.c(), ffn.c(), cfg.c()
@@ -124,12 +134,8 @@ func (s *Scope) FastLayer(f *FastContext, cfg FastConfig, att *FastAttention, ff
 // (language and vision rows stacked through its GEMMs), each side's self-attention and FFN.
 // Only the language-to-vision probabilities are returned, as HF does.
 func (s *Scope) FastXLayer(f *FastContext, cfg FastConfig, cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor) {
-	args := []Tensor{lang, visn}
-	for _, a := range []*FastAttention{cross, langSelf, visnSelf} {
-		args = append(args, a.tensors()...)
-	}
-	args = append(append(args, langFFN.tensors()...), visnFFN.tensors()...)
-	if !s.ok("FastXLayer", args...) {
+	args, opt := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
+	if !s.ok("FastXLayer", args...) || !s.optOK("FastXLayer", opt...) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cx, cl, cv, fl, fv, cc := cross.c(), langSelf.c(), visnSelf.c(), langFFN.c(), visnFFN.c(), cfg.c()
@@ -162,7 +168,8 @@ func (s *Scope) FastXLayer(f *FastContext, cfg FastConfig, cross, langSelf, visn
 // both stacked through the shared GEMMs. Each side's self-attention and FFN then make one
 // FastLayer each (they are independent: two goroutines may run them at once).
 func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor) {
-	if !s.ok("FastCross", append(cross.tensors(), lang, visn)...) {
+	if !s.ok("FastCross", append(cross.tensors(), lang, visn)...) ||
+		!s.optOK("FastCross", append(cross.optional(), langMask, visnMask)...) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cx, cc := cross.c(), cfg.c()
@@ -188,4 +195,17 @@ func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, 
 		probs = s.done("FastCross", nil, p)
 	}
 	return langOut, visnOut, probs
+}
+
+// xlayerArgs is an X-layer call's required tensors (weights, inputs) and optional ones
+// (biases, masks).
+func xlayerArgs(cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
+	args, opt = []Tensor{lang, visn}, []Tensor{langMask, visnMask}
+	for _, a := range []*FastAttention{cross, langSelf, visnSelf} {
+		args, opt = append(args, a.tensors()...), append(opt, a.optional()...)
+	}
+	for _, f := range []*FastFFN{langFFN, visnFFN} {
+		args, opt = append(args, f.tensors()...), append(opt, f.optional()...)
+	}
+	return args, opt
 }

@@ -22,12 +22,8 @@ func (s *Scope) FastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 // fastXLayerPair is FastXLayerPair; with failSecond (tests) the second thread fails at once.
 func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor, wantProbs, failSecond bool) (langOut, visnOut, probs Tensor, ok bool) {
 	const op = "FastXLayerPair"
-	args := []Tensor{lang, visn}
-	for _, a := range []*FastAttention{cross, langSelf, visnSelf} {
-		args = append(args, a.tensors()...)
-	}
-	args = append(append(args, langFFN.tensors()...), visnFFN.tensors()...)
-	if !s.ok(op, args...) {
+	args, opt := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
+	if !s.ok(op, args...) || !s.optOK(op, opt...) {
 		return Tensor{}, Tensor{}, Tensor{}, true
 	}
 	cx, cl, cv, fl, fv, cc := cross.c(), langSelf.c(), visnSelf.c(), langFFN.c(), visnFFN.c(), cfg.c()
@@ -56,7 +52,8 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (out Tensor, ok bool) {
 	const op = "FastXLayerFirstPair"
 	args := append(append(append(cross.tensors(), langSelf.tensors()...), langFFN.tensors()...), lang, visn)
-	if !s.ok(op, args...) {
+	opt := append(append(append(cross.optional(), langSelf.optional()...), langFFN.optional()...), langMask, visnMask)
+	if !s.ok(op, args...) || !s.optOK(op, opt...) {
 		return Tensor{}, true
 	}
 	cx, cl, fl, cc := cross.c(), langSelf.c(), langFFN.c(), cfg.c()
@@ -102,7 +99,7 @@ func (s *Scope) pair(op string, f *FastContext, create func(C.lx_fast_ctx, *C.lx
 // no error, where the two-thread kernels cannot take the weight; take FastLinear then.
 func (s *Scope) FastLinearPair(f *FastContext, p Precision, x Tensor, l FastLinear, act Activation) (out Tensor, ok bool) {
 	const op = "FastLinearPair"
-	if !s.ok(op, x, l.W) {
+	if !s.ok(op, x, l.W) || !s.optOK(op, l.B) {
 		return Tensor{}, true
 	}
 	cl := l.c()

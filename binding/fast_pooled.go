@@ -11,7 +11,8 @@ import "runtime"
 // vision side, the vision-to-language direction, the language rows after the first).
 func (s *Scope) FastXLayerFirst(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) Tensor {
 	args := append(append(append([]Tensor{lang, visn}, cross.tensors()...), langSelf.tensors()...), langFFN.tensors()...)
-	if !s.ok("FastXLayerFirst", args...) {
+	opt := append(append(append([]Tensor{langMask, visnMask}, cross.optional()...), langSelf.optional()...), langFFN.optional()...)
+	if !s.ok("FastXLayerFirst", args...) || !s.optOK("FastXLayerFirst", opt...) {
 		return Tensor{}
 	}
 	cx, cl, fl, cc := cross.c(), langSelf.c(), langFFN.c(), cfg.c()

@@ -18,7 +18,7 @@ type FastStack struct {
 	p    C.lx_fast_stack // nil once freed
 	n    int
 	want bool
-	keep []Tensor // the weights and input, alive until the stack is freed
+	keep []Tensor // the weights, biases, inputs and mask, alive until the stack is freed
 }
 
 // FastFeatures is LxmertVisualFeatureEncoder's weights and inputs for a stack to run first:
@@ -35,6 +35,8 @@ func (fe *FastFeatures) tensors() []Tensor {
 	return []Tensor{fe.Visn.W, fe.Box.W, fe.VisnNormW, fe.VisnNormB, fe.BoxNormW, fe.BoxNormB, fe.Feats, fe.Pos}
 }
 
+func (fe *FastFeatures) optional() []Tensor { return []Tensor{fe.Visn.B, fe.Box.B} }
+
 // StartFastStack starts len(atts) FastLayer calls in sequence, layer i with atts[i] and
 // ffns[i] on layer i-1's output (the first on x), with mask and cfg; with fc, the feature
 // encoder first (take its output with FastStackFeatures). It returns nil when s has failed
@@ -46,24 +48,25 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%d attention blocks and %d FFN blocks: want the same number, at least one", len(atts), len(ffns))})
 		return nil
 	}
-	keep := []Tensor{x}
+	keep, opt := []Tensor{x}, []Tensor{mask}
 	ca, cf := make([]C.lx_fast_att, len(atts)), make([]C.lx_fast_ffn, len(ffns))
 	for i := range atts {
 		keep = append(append(keep, atts[i].tensors()...), ffns[i].tensors()...)
+		opt = append(append(opt, atts[i].optional()...), ffns[i].optional()...)
 		ca[i], cf[i] = atts[i].c(), ffns[i].c()
 	}
 	var cfc *C.lx_fast_fc
 	if fc != nil {
-		keep = append(keep, fc.tensors()...)
+		keep, opt = append(keep, fc.tensors()...), append(opt, fc.optional()...)
 		cfc = &C.lx_fast_fc{visn: fc.Visn.c(), box: fc.Box.c(), visn_lnw: ptr(fc.VisnNormW), visn_lnb: ptr(fc.VisnNormB),
 			box_lnw: ptr(fc.BoxNormW), box_lnb: ptr(fc.BoxNormB), eps: C.double(fc.Eps), precision: C.int(fc.Precision),
 			feats: ptr(fc.Feats), pos: ptr(fc.Pos)}
 	}
-	if !s.ok(op, keep...) {
+	if !s.ok(op, keep...) || !s.optOK(op, opt...) {
 		return nil
 	}
 	cc := cfg.c()
-	st := &FastStack{n: len(atts), want: wantProbs, keep: keep}
+	st := &FastStack{n: len(atts), want: wantProbs, keep: append(keep, opt...)}
 	var e C.lx_err
 	f.use(s, op, func(c C.lx_fast_ctx) {
 		e = C.lx_fast_stack_start(c, &cc, C.int(len(atts)), &ca[0], &cf[0], ptr(x), ptr(mask), cbool(wantProbs), cfc, &st.p)
