@@ -2,9 +2,8 @@
 // int8 copy made on first use and made again when the source tensor changes. Linear weights
 // are stored transposed (see lx_relayout_linear), which oneDNN reads as fast as its own
 // packed format.
-#include <ATen/Parallel.h>
-
 #include "fast.h"
+#include "load_copy.h"
 
 namespace lx::fast {
 
@@ -86,33 +85,6 @@ Weight Ctx::weight(const at::Tensor &w0, Prec prec) {
   return out;
 }
 
-namespace {
-// Cache-blocked transpose of a row-major [n, k] float matrix into dst [k, n]; one thread
-// (the copy is memory-bound, and a parallel region per weight costs more than it saves).
-// transpose copies an [n, k] row-major matrix into [k, n]. Bands of 32 source rows go to the
-// intra-op threads (each writes its own columns of dst): loading a model is mostly this copy
-// and the page faults of the mapped file it triggers, which threads overlap.
-void transpose(const float *src, float *dst, int64_t n, int64_t k) {
-  constexpr int64_t T = 32;
-  const int64_t bands = (n + T - 1) / T;
-  at::parallel_for(0, bands, 1, [&](int64_t b0, int64_t b1) {
-    for (int64_t i0 = b0 * T; i0 < std::min(b1 * T, n); i0 += T)
-      for (int64_t j0 = 0; j0 < k; j0 += T) {
-        if (i0 + T <= n && j0 + T <= k) {  // a full tile: fixed bounds the compiler unrolls
-          float tile[T][T];
-          for (int64_t i = 0; i < T; i++)
-            for (int64_t j = 0; j < T; j++) tile[j][i] = src[(i0 + i) * k + j0 + j];
-          for (int64_t j = 0; j < T; j++)
-            for (int64_t i = 0; i < T; i++) dst[(j0 + j) * n + i0 + i] = tile[j][i];
-          continue;
-        }
-        for (int64_t i = i0; i < std::min(i0 + T, n); i++)
-          for (int64_t j = j0; j < std::min(j0 + T, k); j++) dst[j * n + i] = src[i * k + j];
-      }
-  });
-}
-}  // namespace
-
 }  // namespace lx::fast
 
 extern "C" {
@@ -124,7 +96,8 @@ lx_err lx_from_blob_linear(const float *data, int64_t n, int64_t k, lx_tensor *o
   LX_TRY
   TORCH_CHECK(n >= 0 && k >= 0, "linear weight: negative shape [", n, ", ", k, "]");
   auto w = at::empty_strided({n, k}, {1, std::max<int64_t>(n, 1)}, at::kFloat);
-  lx::fast::transpose(data, w.data_ptr<float>(), n, k);
+  lx::prefault(w.data_ptr(), static_cast<size_t>(w.nbytes()));
+  lx::transpose(data, w.data_ptr<float>(), n, k);
   *out = lx::wrap(w);
   LX_END
 }
@@ -140,7 +113,8 @@ lx_err lx_relayout_linear(lx_tensor t, int copy) {
   auto moved = at::empty_strided({n, k}, {1, n}, w.options());
   if (copy != 0 && w.scalar_type() == at::kFloat) {
     auto src = w.contiguous();
-    lx::fast::transpose(src.data_ptr<float>(), moved.data_ptr<float>(), n, k);
+    lx::prefault(moved.data_ptr(), static_cast<size_t>(moved.nbytes()));
+    lx::transpose(src.data_ptr<float>(), moved.data_ptr<float>(), n, k);
   } else if (copy != 0) {
     moved.copy_(w);
   }
