@@ -75,6 +75,21 @@ func SetNumThreads(n int) error {
 // NumThreads returns LibTorch's intra-op thread count.
 func NumThreads() int { return int(C.lx_get_num_threads()) }
 
+// SerialOps runs LibTorch's own operators single-threaded on this goroutine until restore is
+// called: it locks the goroutine to its OS thread (OpenMP's team size is per thread) and
+// narrows that thread's team to one. A fast forward calls it so that its small elementwise
+// and copy operators do not fork a team whose worker then spins for milliseconds on the core
+// another branch computes on; fast calls still take the team they ask for, and NumThreads
+// still reports the process setting. restore must run on the same goroutine.
+func SerialOps() (restore func()) {
+	runtime.LockOSThread()
+	old := C.lx_thread_serial_begin()
+	return func() {
+		C.lx_thread_serial_end(old)
+		runtime.UnlockOSThread()
+	}
+}
+
 // ManualSeed seeds LibTorch's default generator (dropout, NormalInit).
 func ManualSeed(seed uint64) { C.lx_manual_seed(C.uint64_t(seed)) }
 

@@ -22,6 +22,8 @@ void lx_free_str(char *s);
 /* runtime */
 void lx_set_num_threads(int n);
 int lx_get_num_threads(void);
+int lx_thread_serial_begin(void);    /* this OS thread's LibTorch operators on one thread; returns the old size */
+void lx_thread_serial_end(int old);  /* restores it */
 void lx_manual_seed(uint64_t seed);
 lx_err lx_runtime_info(char **out); /* malloc'd; libtorch version and parallel info */
 /* tensor buffers of 128 KiB or more get their own mapping, reused through a cache of at most

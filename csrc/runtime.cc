@@ -1,5 +1,6 @@
 // Process-wide settings: threads, seed, handle release, version information.
 #include <ATen/Parallel.h>
+#include <omp.h>
 #include <torch/version.h>
 
 #include <atomic>
@@ -10,7 +11,11 @@ namespace lx {
 // OpenMP keeps the team size per OS thread and Go moves goroutines between threads, so the
 // setting is remembered here and re-applied by calls that run their own parallel regions.
 static std::atomic<int> g_threads{0};
-int wanted_threads() { return g_threads.load(std::memory_order_relaxed); }
+static thread_local int t_before_serial = 0;  // this thread's team size before lx_thread_serial_begin
+int wanted_threads() {
+  const int n = g_threads.load(std::memory_order_relaxed);
+  return n > 0 ? n : t_before_serial;
+}
 }  // namespace lx
 
 extern "C" {
@@ -28,7 +33,29 @@ void lx_set_num_threads(int n) {
   at::set_num_threads(n);
 }
 
-int lx_get_num_threads(void) { return at::get_num_threads(); }
+// The remembered setting when there is one, not the calling OS thread's own team size,
+// which lx_thread_serial_begin narrows for a while.
+int lx_get_num_threads(void) {
+  const int n = lx::wanted_threads();
+  return n > 0 ? n : at::get_num_threads();
+}
+
+// lx_thread_serial_begin makes LibTorch's own operators single-threaded on the calling OS
+// thread (OpenMP's team size is per thread) and returns the size to restore. A forward's
+// small elementwise and copy operators otherwise fork a team whose worker then spins for
+// milliseconds on the core the other branch computes on. Fast calls set their own teams.
+int lx_thread_serial_begin(void) {
+  (void)at::get_num_threads();  // LibTorch's lazy per-thread setup first, so it cannot undo this
+  const int old = omp_get_max_threads();
+  lx::t_before_serial = old;
+  omp_set_num_threads(1);
+  return old;
+}
+
+void lx_thread_serial_end(int old) {
+  lx::t_before_serial = 0;
+  if (old > 0) omp_set_num_threads(old);
+}
 
 void lx_manual_seed(uint64_t seed) { at::manual_seed(seed); }
 

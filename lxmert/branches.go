@@ -74,7 +74,10 @@ func xBranches(lang, visn binding.Tensor) bool {
 var inFlight atomic.Int32
 
 // enter marks a forward on in as in flight (once: a head model's forward enters for its
-// backbone too) and decides r.lone and r.pair; call leave when the forward ends.
+// backbone too) and decides r.lone and r.pair; call leave when the forward ends. A
+// two-branch forward runs LibTorch's own operators on one thread (binding.SerialOps):
+// measured at batch 8, their teams' spinning worker took 15 ms of CPU per forward from
+// the branches.
 func (r run) enter(in Inputs) (_ run, leave func()) {
 	if r.entered {
 		return r, func() {}
@@ -83,7 +86,14 @@ func (r run) enter(in Inputs) (_ run, leave func()) {
 	r.lone = r.loneFor(in)
 	n := inFlight.Add(1)
 	r.pair = r.lone && n == 1
-	return r, func() { inFlight.Add(-1) }
+	restore := func() {}
+	if r.twoBranches() {
+		restore = binding.SerialOps()
+	}
+	return r, func() {
+		restore()
+		inFlight.Add(-1)
+	}
 }
 
 // loneFor reports whether a forward on in is lone: two branches and few rows.
