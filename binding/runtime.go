@@ -80,7 +80,9 @@ func NumThreads() int { return int(C.lx_get_num_threads()) }
 // narrows that thread's team to one. A fast forward calls it so that its small elementwise
 // and copy operators do not fork a team whose worker then spins for milliseconds on the core
 // another branch computes on; fast calls still take the team they ask for, and NumThreads
-// still reports the process setting. restore must run on the same goroutine.
+// still reports the process setting. restore also lets the thread's OpenMP workers go, so
+// that they do not spin on into whatever the cores do next. restore must run on the same
+// goroutine.
 func SerialOps() (restore func()) {
 	runtime.LockOSThread()
 	old := C.lx_thread_serial_begin()
