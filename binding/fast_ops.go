@@ -106,8 +106,8 @@ func (s *Scope) FastLinearWith(f *FastContext, p Precision, threads int, x Tenso
 // an extended mask or a zero Tensor. With wantProbs it also returns the attention
 // probabilities [batch, heads, len, len].
 func (s *Scope) FastLayer(f *FastContext, cfg FastConfig, att *FastAttention, ffn *FastFFN, x, mask Tensor, wantProbs bool) (out, probs Tensor) {
-	if !s.ok("FastLayer", append(append(att.tensors(), ffn.tensors()...), x)...) ||
-		!s.optOK("FastLayer", append(append(att.optional(), ffn.optional()...), mask)...) {
+	args, opt := blockArgs([]Tensor{x}, []Tensor{mask}, []*FastAttention{att}, []*FastFFN{ffn})
+	if !s.ok("FastLayer", args...) || !s.optOK("FastLayer", opt...) {
 		return Tensor{}, Tensor{}
 	}
 	ca, cf, cc := att.c(), ffn.c(), cfg.c()
@@ -168,8 +168,8 @@ func (s *Scope) FastXLayer(f *FastContext, cfg FastConfig, cross, langSelf, visn
 // both stacked through the shared GEMMs. Each side's self-attention and FFN then make one
 // FastLayer each (they are independent: two goroutines may run them at once).
 func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor) {
-	if !s.ok("FastCross", append(cross.tensors(), lang, visn)...) ||
-		!s.optOK("FastCross", append(cross.optional(), langMask, visnMask)...) {
+	args, opt := blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross}, nil)
+	if !s.ok("FastCross", args...) || !s.optOK("FastCross", opt...) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cx, cc := cross.c(), cfg.c()
@@ -197,15 +197,25 @@ func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, 
 	return langOut, visnOut, probs
 }
 
-// xlayerArgs is an X-layer call's required tensors (weights, inputs) and optional ones
-// (biases, masks).
-func xlayerArgs(cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
-	args, opt = []Tensor{lang, visn}, []Tensor{langMask, visnMask}
-	for _, a := range []*FastAttention{cross, langSelf, visnSelf} {
+// blockArgs is a layer call's required tensors (inputs, then each attention's and each FFN's
+// weights) and optional ones (masks, then their biases).
+func blockArgs(ins, masks []Tensor, atts []*FastAttention, ffns []*FastFFN) (args, opt []Tensor) {
+	args, opt = append([]Tensor{}, ins...), append([]Tensor{}, masks...)
+	for _, a := range atts {
 		args, opt = append(args, a.tensors()...), append(opt, a.optional()...)
 	}
-	for _, f := range []*FastFFN{langFFN, visnFFN} {
+	for _, f := range ffns {
 		args, opt = append(args, f.tensors()...), append(opt, f.optional()...)
 	}
 	return args, opt
+}
+
+// xlayerArgs is blockArgs for a whole X-layer.
+func xlayerArgs(cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
+	return blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross, langSelf, visnSelf}, []*FastFFN{langFFN, visnFFN})
+}
+
+// firstArgs is blockArgs for an X-layer's language side only (FastXLayerFirst and its pair).
+func firstArgs(cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
+	return blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross, langSelf}, []*FastFFN{langFFN})
 }

@@ -51,8 +51,7 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 // FastXLayerPair computes FastXLayer; ok is false where its kernels cannot run.
 func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (out Tensor, ok bool) {
 	const op = "FastXLayerFirstPair"
-	args := append(append(append(cross.tensors(), langSelf.tensors()...), langFFN.tensors()...), lang, visn)
-	opt := append(append(append(cross.optional(), langSelf.optional()...), langFFN.optional()...), langMask, visnMask)
+	args, opt := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
 	if !s.ok(op, args...) || !s.optOK(op, opt...) {
 		return Tensor{}, true
 	}

@@ -10,8 +10,7 @@ import "runtime"
 // rounding) to FastXLayer's langOut[:, :1], and skips what no other output reads (the
 // vision side, the vision-to-language direction, the language rows after the first).
 func (s *Scope) FastXLayerFirst(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) Tensor {
-	args := append(append(append([]Tensor{lang, visn}, cross.tensors()...), langSelf.tensors()...), langFFN.tensors()...)
-	opt := append(append(append([]Tensor{langMask, visnMask}, cross.optional()...), langSelf.optional()...), langFFN.optional()...)
+	args, opt := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
 	if !s.ok("FastXLayerFirst", args...) || !s.optOK("FastXLayerFirst", opt...) {
 		return Tensor{}
 	}

@@ -48,11 +48,9 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%d attention blocks and %d FFN blocks: want the same number, at least one", len(atts), len(ffns))})
 		return nil
 	}
-	keep, opt := []Tensor{x}, []Tensor{mask}
+	keep, opt := blockArgs([]Tensor{x}, []Tensor{mask}, atts, ffns)
 	ca, cf := make([]C.lx_fast_att, len(atts)), make([]C.lx_fast_ffn, len(ffns))
 	for i := range atts {
-		keep = append(append(keep, atts[i].tensors()...), ffns[i].tensors()...)
-		opt = append(append(opt, atts[i].optional()...), ffns[i].optional()...)
 		ca[i], cf[i] = atts[i].c(), ffns[i].c()
 	}
 	var cfc *C.lx_fast_fc
