@@ -24,12 +24,15 @@ func (w *AttentionLayer) c() C.lx_attn_layer {
 	}
 }
 
-func (w *AttentionLayer) required() []Tensor {
-	return []Tensor{w.QueryW, w.KeyW, w.ValueW, w.DenseW}
-}
-
-func (w *AttentionLayer) optional() []Tensor {
-	return []Tensor{w.QueryB, w.KeyB, w.ValueB, w.DenseB, w.NormW, w.NormB}
+// args adds the layer's weights to a (biases and LayerNorm optional) and returns a.
+func (w *AttentionLayer) args(a *callArgs) *callArgs {
+	a.linear("query", FastLinear{w.QueryW, w.QueryB})
+	a.linear("key", FastLinear{w.KeyW, w.KeyB})
+	a.linear("value", FastLinear{w.ValueW, w.ValueB})
+	a.linear("output dense", FastLinear{w.DenseW, w.DenseB})
+	a.maybe("LayerNorm weight", w.NormW)
+	a.maybe("LayerNorm bias", w.NormB)
+	return a
 }
 
 // ExtendMask turns a [batch, len] 1/0 mask into HF's additive [batch, 1, 1, len] float mask,
@@ -51,7 +54,11 @@ func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, 
 		s.Fail(&Error{Op: "AttentionLayer", Msg: "nil weights"})
 		return Tensor{}, Tensor{}
 	}
-	if !s.ok("AttentionLayer", append(w.required(), hidden, context)...) || !s.optOK("AttentionLayer", append(w.optional(), mask)...) {
+	a := &callArgs{}
+	a.need("hidden", hidden)
+	a.need("context", context)
+	a.maybe("mask", mask)
+	if !s.check("AttentionLayer", w.args(a)) {
 		return Tensor{}, Tensor{}
 	}
 	cw := w.c()
@@ -77,8 +84,7 @@ func (s *Scope) CrossAttentionLayer(w *AttentionLayer, lang, visn, langMask, vis
 		s.Fail(&Error{Op: "CrossAttentionLayer", Msg: "nil weights"})
 		return Tensor{}, Tensor{}, Tensor{}
 	}
-	if !s.ok("CrossAttentionLayer", append(w.required(), lang, visn)...) ||
-		!s.optOK("CrossAttentionLayer", append(w.optional(), langMask, visnMask)...) {
+	if !s.check("CrossAttentionLayer", w.args(crossInputs(lang, visn, langMask, visnMask))) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cw := w.c()

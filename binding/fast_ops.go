@@ -21,16 +21,6 @@ func (a *FastAttention) c() C.lx_fast_att {
 	return C.lx_fast_att{q: a.Query.c(), k: a.Key.c(), v: a.Value.c(), o: a.Dense.c(), lnw: ptr(a.NormW), lnb: ptr(a.NormB)}
 }
 
-func (a *FastAttention) tensors() []Tensor {
-	return []Tensor{a.Query.W, a.Key.W, a.Value.W, a.Dense.W, a.NormW, a.NormB}
-}
-
-// optional is the attention's biases: each a zero Tensor for none (optOK: a freed one is an
-// error, not an absent bias).
-func (a *FastAttention) optional() []Tensor {
-	return []Tensor{a.Query.B, a.Key.B, a.Value.B, a.Dense.B}
-}
-
 // FastFFN is HF's LxmertIntermediate (dense, activation) plus LxmertOutput (dense,
 // residual, LayerNorm).
 type FastFFN struct {
@@ -41,13 +31,6 @@ type FastFFN struct {
 func (f *FastFFN) c() C.lx_fast_ffn {
 	return C.lx_fast_ffn{inter: f.Intermediate.c(), out: f.Output.c(), lnw: ptr(f.NormW), lnb: ptr(f.NormB)}
 }
-
-func (f *FastFFN) tensors() []Tensor {
-	return []Tensor{f.Intermediate.W, f.Output.W, f.NormW, f.NormB}
-}
-
-// optional is the FFN's biases (see FastAttention.optional).
-func (f *FastFFN) optional() []Tensor { return []Tensor{f.Intermediate.B, f.Output.B} }
 
 // FastConfig is what every fast layer call needs besides weights.
 type FastConfig struct {
@@ -106,8 +89,7 @@ func (s *Scope) FastLinearWith(f *FastContext, p Precision, threads int, x Tenso
 // an extended mask or a zero Tensor. With wantProbs it also returns the attention
 // probabilities [batch, heads, len, len].
 func (s *Scope) FastLayer(f *FastContext, cfg FastConfig, att *FastAttention, ffn *FastFFN, x, mask Tensor, wantProbs bool) (out, probs Tensor) {
-	args, opt := blockArgs([]Tensor{x}, []Tensor{mask}, []*FastAttention{att}, []*FastFFN{ffn})
-	if !s.ok("FastLayer", args...) || !s.optOK("FastLayer", opt...) {
+	if !s.check("FastLayer", layerArgs(att, ffn, x, mask)) {
 		return Tensor{}, Tensor{}
 	}
 	ca, cf, cc := att.c(), ffn.c(), cfg.c()
@@ -134,8 +116,8 @@ func (s *Scope) FastLayer(f *FastContext, cfg FastConfig, att *FastAttention, ff
 // (language and vision rows stacked through its GEMMs), each side's self-attention and FFN.
 // Only the language-to-vision probabilities are returned, as HF does.
 func (s *Scope) FastXLayer(f *FastContext, cfg FastConfig, cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor) {
-	args, opt := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
-	if !s.ok("FastXLayer", args...) || !s.optOK("FastXLayer", opt...) {
+	args := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
+	if !s.check("FastXLayer", args) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cx, cl, cv, fl, fv, cc := cross.c(), langSelf.c(), visnSelf.c(), langFFN.c(), visnFFN.c(), cfg.c()
@@ -168,8 +150,7 @@ func (s *Scope) FastXLayer(f *FastContext, cfg FastConfig, cross, langSelf, visn
 // both stacked through the shared GEMMs. Each side's self-attention and FFN then make one
 // FastLayer each (they are independent: two goroutines may run them at once).
 func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, lang, visn, langMask, visnMask Tensor, wantProbs bool) (langOut, visnOut, probs Tensor) {
-	args, opt := blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross}, nil)
-	if !s.ok("FastCross", args...) || !s.optOK("FastCross", opt...) {
+	if !s.check("FastCross", crossArgs(cross, lang, visn, langMask, visnMask)) {
 		return Tensor{}, Tensor{}, Tensor{}
 	}
 	cx, cc := cross.c(), cfg.c()
@@ -195,27 +176,4 @@ func (s *Scope) FastCross(f *FastContext, cfg FastConfig, cross *FastAttention, 
 		probs = s.done("FastCross", nil, p)
 	}
 	return langOut, visnOut, probs
-}
-
-// blockArgs is a layer call's required tensors (inputs, then each attention's and each FFN's
-// weights) and optional ones (masks, then their biases).
-func blockArgs(ins, masks []Tensor, atts []*FastAttention, ffns []*FastFFN) (args, opt []Tensor) {
-	args, opt = append([]Tensor{}, ins...), append([]Tensor{}, masks...)
-	for _, a := range atts {
-		args, opt = append(args, a.tensors()...), append(opt, a.optional()...)
-	}
-	for _, f := range ffns {
-		args, opt = append(args, f.tensors()...), append(opt, f.optional()...)
-	}
-	return args, opt
-}
-
-// xlayerArgs is blockArgs for a whole X-layer.
-func xlayerArgs(cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
-	return blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross, langSelf, visnSelf}, []*FastFFN{langFFN, visnFFN})
-}
-
-// firstArgs is blockArgs for an X-layer's language side only (FastXLayerFirst and its pair).
-func firstArgs(cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (args, opt []Tensor) {
-	return blockArgs([]Tensor{lang, visn}, []Tensor{langMask, visnMask}, []*FastAttention{cross, langSelf}, []*FastFFN{langFFN})
 }

@@ -22,8 +22,8 @@ func (s *Scope) FastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 // fastXLayerPair is FastXLayerPair; with failSecond (tests) the second thread fails at once.
 func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor, wantProbs, failSecond bool) (langOut, visnOut, probs Tensor, ok bool) {
 	const op = "FastXLayerPair"
-	args, opt := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
-	if !s.ok(op, args...) || !s.optOK(op, opt...) {
+	args := xlayerArgs(cross, langSelf, visnSelf, langFFN, visnFFN, lang, visn, langMask, visnMask)
+	if !s.check(op, args) {
 		return Tensor{}, Tensor{}, Tensor{}, true
 	}
 	cx, cl, cv, fl, fv, cc := cross.c(), langSelf.c(), visnSelf.c(), langFFN.c(), visnFFN.c(), cfg.c()
@@ -51,8 +51,8 @@ func (s *Scope) fastXLayerPair(f *FastContext, cfg FastConfig, cross, langSelf, 
 // FastXLayerPair computes FastXLayer; ok is false where its kernels cannot run.
 func (s *Scope) FastXLayerFirstPair(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) (out Tensor, ok bool) {
 	const op = "FastXLayerFirstPair"
-	args, opt := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
-	if !s.ok(op, args...) || !s.optOK(op, opt...) {
+	args := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
+	if !s.check(op, args) {
 		return Tensor{}, true
 	}
 	cx, cl, fl, cc := cross.c(), langSelf.c(), langFFN.c(), cfg.c()

@@ -10,8 +10,8 @@ import "runtime"
 // rounding) to FastXLayer's langOut[:, :1], and skips what no other output reads (the
 // vision side, the vision-to-language direction, the language rows after the first).
 func (s *Scope) FastXLayerFirst(f *FastContext, cfg FastConfig, cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) Tensor {
-	args, opt := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
-	if !s.ok("FastXLayerFirst", args...) || !s.optOK("FastXLayerFirst", opt...) {
+	args := firstArgs(cross, langSelf, langFFN, lang, visn, langMask, visnMask)
+	if !s.check("FastXLayerFirst", args) {
 		return Tensor{}
 	}
 	cx, cl, fl, cc := cross.c(), langSelf.c(), langFFN.c(), cfg.c()

@@ -31,11 +31,17 @@ type FastFeatures struct {
 	Feats, Pos                               Tensor // [batch, boxes, F] and [batch, boxes, P]
 }
 
-func (fe *FastFeatures) tensors() []Tensor {
-	return []Tensor{fe.Visn.W, fe.Box.W, fe.VisnNormW, fe.VisnNormB, fe.BoxNormW, fe.BoxNormB, fe.Feats, fe.Pos}
+// args adds the feature encoder's weights and inputs to a.
+func (fe *FastFeatures) args(a *callArgs) {
+	a.need("visual features", fe.Feats)
+	a.need("box positions", fe.Pos)
+	a.linear("feature encoder visn_fc", fe.Visn)
+	a.linear("feature encoder box_fc", fe.Box)
+	a.need("feature encoder visn_layer_norm weight", fe.VisnNormW)
+	a.need("feature encoder visn_layer_norm bias", fe.VisnNormB)
+	a.need("feature encoder box_layer_norm weight", fe.BoxNormW)
+	a.need("feature encoder box_layer_norm bias", fe.BoxNormB)
 }
-
-func (fe *FastFeatures) optional() []Tensor { return []Tensor{fe.Visn.B, fe.Box.B} }
 
 // StartFastStack starts len(atts) FastLayer calls in sequence, layer i with atts[i] and
 // ffns[i] on layer i-1's output (the first on x), with mask and cfg; with fc, the feature
@@ -48,23 +54,31 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%d attention blocks and %d FFN blocks: want the same number, at least one", len(atts), len(ffns))})
 		return nil
 	}
-	keep, opt := blockArgs([]Tensor{x}, []Tensor{mask}, atts, ffns)
+	a := &callArgs{}
+	a.need("input", x)
+	a.maybe("mask", mask)
+	for i := range atts {
+		a.attention(fmt.Sprintf("layer %d attention", i), atts[i])
+		a.ffn(fmt.Sprintf("layer %d FFN", i), ffns[i])
+	}
+	if fc != nil {
+		fc.args(a)
+	}
+	if !s.check(op, a) {
+		return nil
+	}
 	ca, cf := make([]C.lx_fast_att, len(atts)), make([]C.lx_fast_ffn, len(ffns))
 	for i := range atts {
 		ca[i], cf[i] = atts[i].c(), ffns[i].c()
 	}
 	var cfc *C.lx_fast_fc
 	if fc != nil {
-		keep, opt = append(keep, fc.tensors()...), append(opt, fc.optional()...)
 		cfc = &C.lx_fast_fc{visn: fc.Visn.c(), box: fc.Box.c(), visn_lnw: ptr(fc.VisnNormW), visn_lnb: ptr(fc.VisnNormB),
 			box_lnw: ptr(fc.BoxNormW), box_lnb: ptr(fc.BoxNormB), eps: C.double(fc.Eps), precision: C.int(fc.Precision),
 			feats: ptr(fc.Feats), pos: ptr(fc.Pos)}
 	}
-	if !s.ok(op, keep...) || !s.optOK(op, opt...) {
-		return nil
-	}
 	cc := cfg.c()
-	st := &FastStack{n: len(atts), want: wantProbs, keep: append(keep, opt...)}
+	st := &FastStack{n: len(atts), want: wantProbs, keep: a.all()}
 	var e C.lx_err
 	f.use(s, op, func(c C.lx_fast_ctx) {
 		e = C.lx_fast_stack_start(c, &cc, C.int(len(atts)), &ca[0], &cf[0], ptr(x), ptr(mask), cbool(wantProbs), cfc, &st.p)
