@@ -26,12 +26,12 @@ func (w *AttentionLayer) c() C.lx_attn_layer {
 
 // args adds the layer's weights to a (biases and LayerNorm optional) and returns a.
 func (w *AttentionLayer) args(a *callArgs) *callArgs {
-	a.linear("query", FastLinear{w.QueryW, w.QueryB})
-	a.linear("key", FastLinear{w.KeyW, w.KeyB})
-	a.linear("value", FastLinear{w.ValueW, w.ValueB})
-	a.linear("output dense", FastLinear{w.DenseW, w.DenseB})
-	a.maybe("LayerNorm weight", w.NormW)
-	a.maybe("LayerNorm bias", w.NormB)
+	a.linear(argName{layer: -1, block: "query"}, FastLinear{w.QueryW, w.QueryB})
+	a.linear(argName{layer: -1, block: "key"}, FastLinear{w.KeyW, w.KeyB})
+	a.linear(argName{layer: -1, block: "value"}, FastLinear{w.ValueW, w.ValueB})
+	a.linear(argName{layer: -1, block: "output dense"}, FastLinear{w.DenseW, w.DenseB})
+	a.inputMaybe("LayerNorm weight", w.NormW)
+	a.inputMaybe("LayerNorm bias", w.NormB)
 	return a
 }
 
@@ -55,9 +55,9 @@ func (s *Scope) AttentionLayer(w *AttentionLayer, hidden, context, mask Tensor, 
 		return Tensor{}, Tensor{}
 	}
 	a := &callArgs{}
-	a.need("hidden", hidden)
-	a.need("context", context)
-	a.maybe("mask", mask)
+	a.input("hidden", hidden)
+	a.input("context", context)
+	a.inputMaybe("mask", mask)
 	if !s.check("AttentionLayer", w.args(a)) {
 		return Tensor{}, Tensor{}
 	}

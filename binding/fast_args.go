@@ -1,53 +1,85 @@
 package binding
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // callArgs is a fused call's tensors, each with the name its error gives, so that a nil or
 // freed weight is reported as "language self-attention key weight", not as the position
 // in a flattened list. Required tensors must be live; optional ones (masks, biases) may be
-// the zero Tensor (absent) but not freed.
+// the zero Tensor (absent) but not freed. Names are put together only for an error: these
+// lists are built on every layer call.
 type callArgs struct {
 	req, opt         []Tensor
-	reqName, optName []string
+	reqName, optName []argName
 }
 
-func (a *callArgs) need(name string, t Tensor) {
-	a.req, a.reqName = append(a.req, t), append(a.reqName, name)
+// argName is "layer <layer> <block> <field> <part>", without the layer part when layer < 0
+// and without empty words.
+type argName struct {
+	layer              int
+	block, field, part string
 }
 
-func (a *callArgs) maybe(name string, t Tensor) {
-	a.opt, a.optName = append(a.opt, t), append(a.optName, name)
+func (n argName) String() string {
+	words := []string{}
+	if n.layer >= 0 {
+		words = append(words, fmt.Sprintf("layer %d", n.layer))
+	}
+	for _, w := range []string{n.block, n.field, n.part} {
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
-// attention adds an attention block's weights; a nil block is reported as a nil weight.
-func (a *callArgs) attention(block string, at *FastAttention) {
+func (a *callArgs) need(n argName, t Tensor) {
+	a.req, a.reqName = append(a.req, t), append(a.reqName, n)
+}
+
+func (a *callArgs) maybe(n argName, t Tensor) {
+	a.opt, a.optName = append(a.opt, t), append(a.optName, n)
+}
+
+// input adds a required tensor named name, inputMaybe an optional one.
+func (a *callArgs) input(name string, t Tensor)      { a.need(argName{layer: -1, block: name}, t) }
+func (a *callArgs) inputMaybe(name string, t Tensor) { a.maybe(argName{layer: -1, block: name}, t) }
+
+// attention adds an attention block's weights (layer < 0: not in a stack); a nil block is
+// reported as a nil weight.
+func (a *callArgs) attention(layer int, block string, at *FastAttention) {
 	if at == nil {
-		a.need(block, Tensor{})
+		a.need(argName{layer: layer, block: block}, Tensor{})
 		return
 	}
-	a.linear(block+" query", at.Query)
-	a.linear(block+" key", at.Key)
-	a.linear(block+" value", at.Value)
-	a.linear(block+" output dense", at.Dense)
-	a.need(block+" LayerNorm weight", at.NormW)
-	a.need(block+" LayerNorm bias", at.NormB)
+	a.linear(argName{layer, block, "query", ""}, at.Query)
+	a.linear(argName{layer, block, "key", ""}, at.Key)
+	a.linear(argName{layer, block, "value", ""}, at.Value)
+	a.linear(argName{layer, block, "output dense", ""}, at.Dense)
+	a.need(argName{layer, block, "LayerNorm", "weight"}, at.NormW)
+	a.need(argName{layer, block, "LayerNorm", "bias"}, at.NormB)
 }
 
-// ffn adds an FFN block's weights; a nil block is reported as a nil weight.
-func (a *callArgs) ffn(block string, f *FastFFN) {
+// ffn adds an FFN block's weights, as attention does.
+func (a *callArgs) ffn(layer int, block string, f *FastFFN) {
 	if f == nil {
-		a.need(block, Tensor{})
+		a.need(argName{layer: layer, block: block}, Tensor{})
 		return
 	}
-	a.linear(block+" intermediate dense", f.Intermediate)
-	a.linear(block+" output dense", f.Output)
-	a.need(block+" LayerNorm weight", f.NormW)
-	a.need(block+" LayerNorm bias", f.NormB)
+	a.linear(argName{layer, block, "intermediate dense", ""}, f.Intermediate)
+	a.linear(argName{layer, block, "output dense", ""}, f.Output)
+	a.need(argName{layer, block, "LayerNorm", "weight"}, f.NormW)
+	a.need(argName{layer, block, "LayerNorm", "bias"}, f.NormB)
 }
 
-func (a *callArgs) linear(name string, l FastLinear) {
-	a.need(name+" weight", l.W)
-	a.maybe(name+" bias", l.B)
+// linear adds n's weight (required) and bias (optional).
+func (a *callArgs) linear(n argName, l FastLinear) {
+	w, b := n, n
+	w.part, b.part = "weight", "bias"
+	a.need(w, l.W)
+	a.maybe(b, l.B)
 }
 
 // all is every tensor the call reads, to keep alive while C++ runs.
@@ -60,13 +92,13 @@ func (s *Scope) check(op string, a *callArgs) bool {
 	}
 	for i, t := range a.req {
 		if !t.live() {
-			s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%s is a nil or freed tensor", a.reqName[i])})
+			s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%s is a nil or freed tensor", a.reqName[i].String())})
 			return false
 		}
 	}
 	for i, t := range a.opt {
 		if t.c != nil && !t.live() {
-			s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%s (optional) is a freed tensor", a.optName[i])})
+			s.Fail(&Error{Op: op, Msg: fmt.Sprintf("%s (optional) is a freed tensor", a.optName[i].String())})
 			return false
 		}
 	}
@@ -76,44 +108,44 @@ func (s *Scope) check(op string, a *callArgs) bool {
 // layerArgs is one LxmertLayer's tensors (FastLayer).
 func layerArgs(att *FastAttention, ffn *FastFFN, x, mask Tensor) *callArgs {
 	a := &callArgs{}
-	a.need("input", x)
-	a.maybe("mask", mask)
-	a.attention("attention", att)
-	a.ffn("FFN", ffn)
+	a.input("input", x)
+	a.inputMaybe("mask", mask)
+	a.attention(-1, "attention", att)
+	a.ffn(-1, "FFN", ffn)
 	return a
 }
 
 // crossInputs is an X-layer's inputs and masks.
 func crossInputs(lang, visn, langMask, visnMask Tensor) *callArgs {
 	a := &callArgs{}
-	a.need("language input", lang)
-	a.need("vision input", visn)
-	a.maybe("language mask", langMask)
-	a.maybe("vision mask", visnMask)
+	a.input("language input", lang)
+	a.input("vision input", visn)
+	a.inputMaybe("language mask", langMask)
+	a.inputMaybe("vision mask", visnMask)
 	return a
 }
 
 // crossArgs is an X-layer's inputs and shared cross-attention.
 func crossArgs(cross *FastAttention, lang, visn, langMask, visnMask Tensor) *callArgs {
 	a := crossInputs(lang, visn, langMask, visnMask)
-	a.attention("cross-attention", cross)
+	a.attention(-1, "cross-attention", cross)
 	return a
 }
 
 // xlayerArgs is a whole X-layer's tensors.
 func xlayerArgs(cross, langSelf, visnSelf *FastAttention, langFFN, visnFFN *FastFFN, lang, visn, langMask, visnMask Tensor) *callArgs {
 	a := crossArgs(cross, lang, visn, langMask, visnMask)
-	a.attention("language self-attention", langSelf)
-	a.attention("vision self-attention", visnSelf)
-	a.ffn("language FFN", langFFN)
-	a.ffn("vision FFN", visnFFN)
+	a.attention(-1, "language self-attention", langSelf)
+	a.attention(-1, "vision self-attention", visnSelf)
+	a.ffn(-1, "language FFN", langFFN)
+	a.ffn(-1, "vision FFN", visnFFN)
 	return a
 }
 
 // firstArgs is an X-layer's language side only (FastXLayerFirst and its pair).
 func firstArgs(cross, langSelf *FastAttention, langFFN *FastFFN, lang, visn, langMask, visnMask Tensor) *callArgs {
 	a := crossArgs(cross, lang, visn, langMask, visnMask)
-	a.attention("language self-attention", langSelf)
-	a.ffn("language FFN", langFFN)
+	a.attention(-1, "language self-attention", langSelf)
+	a.ffn(-1, "language FFN", langFFN)
 	return a
 }

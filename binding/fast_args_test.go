@@ -55,6 +55,11 @@ func TestFastCallsNameTheBadWeight(t *testing.T) {
 			ffns[2] = nil
 			require.Nil(t, s.StartFastStack(f, cfg, atts, ffns, s.Zeros(Float32, 1, 3, 64), Tensor{}, false, nil))
 		}, "StartFastStack: layer 2 FFN is a nil or freed tensor"},
+		{"stack layer's bias", func(s *Scope, rng *rand.Rand) {
+			atts, ffns := stackLayers(s, rng, 2, 64)
+			atts[1].Value.B = freed(s)
+			require.Nil(t, s.StartFastStack(f, cfg, atts, ffns, s.Zeros(Float32, 1, 3, 64), Tensor{}, false, nil))
+		}, "StartFastStack: layer 1 attention value bias (optional) is a freed tensor"},
 		{"stack's feature encoder", func(s *Scope, rng *rand.Rand) {
 			atts, ffns := stackLayers(s, rng, 1, 64)
 			fc := &FastFeatures{Visn: randLinear(s, rng, 64, 40), Box: randLinear(s, rng, 64, 4), VisnNormW: s.Zeros(Float32, 64),

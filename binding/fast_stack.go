@@ -32,15 +32,16 @@ type FastFeatures struct {
 }
 
 // args adds the feature encoder's weights and inputs to a.
-func (fe *FastFeatures) args(a *callArgs) {
-	a.need("visual features", fe.Feats)
-	a.need("box positions", fe.Pos)
-	a.linear("feature encoder visn_fc", fe.Visn)
-	a.linear("feature encoder box_fc", fe.Box)
-	a.need("feature encoder visn_layer_norm weight", fe.VisnNormW)
-	a.need("feature encoder visn_layer_norm bias", fe.VisnNormB)
-	a.need("feature encoder box_layer_norm weight", fe.BoxNormW)
-	a.need("feature encoder box_layer_norm bias", fe.BoxNormB)
+func (f *FastFeatures) args(a *callArgs) {
+	const fe = "feature encoder"
+	a.input("visual features", f.Feats)
+	a.input("box positions", f.Pos)
+	a.linear(argName{-1, fe, "visn_fc", ""}, f.Visn)
+	a.linear(argName{-1, fe, "box_fc", ""}, f.Box)
+	a.need(argName{-1, fe, "visn_layer_norm", "weight"}, f.VisnNormW)
+	a.need(argName{-1, fe, "visn_layer_norm", "bias"}, f.VisnNormB)
+	a.need(argName{-1, fe, "box_layer_norm", "weight"}, f.BoxNormW)
+	a.need(argName{-1, fe, "box_layer_norm", "bias"}, f.BoxNormB)
 }
 
 // StartFastStack starts len(atts) FastLayer calls in sequence, layer i with atts[i] and
@@ -55,11 +56,11 @@ func (s *Scope) StartFastStack(f *FastContext, cfg FastConfig, atts []*FastAtten
 		return nil
 	}
 	a := &callArgs{}
-	a.need("input", x)
-	a.maybe("mask", mask)
+	a.input("input", x)
+	a.inputMaybe("mask", mask)
 	for i := range atts {
-		a.attention(fmt.Sprintf("layer %d attention", i), atts[i])
-		a.ffn(fmt.Sprintf("layer %d FFN", i), ffns[i])
+		a.attention(i, "attention", atts[i])
+		a.ffn(i, "FFN", ffns[i])
 	}
 	if fc != nil {
 		fc.args(a)
