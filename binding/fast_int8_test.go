@@ -189,7 +189,8 @@ func TestFastLinearInt8FollowsWeightChanges(t *testing.T) {
 }
 
 // A residual is added after the activation on every path (float32 and bf16, our kernels on
-// one thread and oneDNN on two), as in the int8 kernels.
+// one thread, oneDNN's matmul or its sgemm kernels with a separate epilogue otherwise), as in
+// the int8 kernels.
 func TestFastLinearResidAfterActivation(t *testing.T) {
 	f, err := NewFastContext()
 	require.NoError(t, err)
@@ -197,29 +198,38 @@ func TestFastLinearResidAfterActivation(t *testing.T) {
 	s := NewScope()
 	defer s.Close()
 	rng := rand.New(rand.NewSource(10))
-	const m, k, n = 7, 64, 80
-	vals := func(c int, scale float64) []float32 {
+	vals := func(c int64, scale float64) []float32 {
 		v := make([]float32, c)
 		for i := range v {
 			v[i] = float32(rng.NormFloat64() * scale)
 		}
 		return v
 	}
-	x := s.FromFloat32(vals(m*k, 1), m, k)
-	l := FastLinear{W: s.FromFloat32(vals(n*k, 0.125), n, k), B: s.FromFloat32(vals(n, 1), n)}
-	r := s.FromFloat32(vals(m*n, 1), m, n)
-	want := s.Float32s(s.Add(s.Tanh(s.Linear(x, l.W, l.B)), r))
-	s.RelayoutLinear(l.W, true)
-	for _, p := range []Precision{PrecisionF32, PrecisionBF16} {
-		for _, threads := range []int{1, 2} {
-			got := s.Float32s(s.FastLinearWith(f, p, threads, x, l, ActTanh, FastLinearOptions{Resid: r}))
-			require.NoError(t, s.Err())
-			tol := 1e-5
-			if p == PrecisionBF16 {
-				tol = 0.05
+	// Our kernel (7 rows, one thread), the matmul (two threads), the sgemm kernels (3,072
+	// deep, or more than 320 rows on one thread).
+	for _, c := range []struct{ m, k, n int64 }{{7, 64, 80}, {7, 3072, 80}, {330, 64, 80}} {
+		for _, act := range []Activation{ActTanh, ActNone} {
+			x := s.FromFloat32(vals(c.m*c.k, 1), c.m, c.k)
+			l := FastLinear{W: s.FromFloat32(vals(c.n*c.k, 1/math.Sqrt(float64(c.k))), c.n, c.k), B: s.FromFloat32(vals(c.n, 1), c.n)}
+			r := s.FromFloat32(vals(c.m*c.n, 1), c.m, c.n)
+			y := s.Linear(x, l.W, l.B)
+			if act == ActTanh {
+				y = s.Tanh(y)
 			}
-			for i := range want {
-				require.InDelta(t, want[i], got[i], tol+1e-4*math.Abs(float64(want[i])), "precision %d threads %d [%d]", p, threads, i)
+			want := s.Float32s(s.Add(y, r))
+			s.RelayoutLinear(l.W, true)
+			for _, p := range []Precision{PrecisionF32, PrecisionBF16} {
+				for _, threads := range []int{1, 2} {
+					got := s.Float32s(s.FastLinearWith(f, p, threads, x, l, act, FastLinearOptions{Resid: r}))
+					require.NoError(t, s.Err())
+					tol := 1e-5
+					if p == PrecisionBF16 {
+						tol = 0.05
+					}
+					for i := range want {
+						require.InDelta(t, want[i], got[i], tol+1e-4*math.Abs(float64(want[i])), "%v act %d precision %d threads %d [%d]", c, act, p, threads, i)
+					}
+				}
 			}
 		}
 	}

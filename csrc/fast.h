@@ -124,6 +124,11 @@ class Team {
 // leading dimensions; x and y of type xt / yt (f32 or bf16).
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
             int64_t N, const float *bias, int act, const float *resid, void *y, dt yt);
+// sgemm_linear is linear for float32 rows, a dense float32 weight and a bias through oneDNN's
+// sgemm kernels where they beat its matmul primitive (csrc/fast_sgemm.cc); false, with
+// nothing done, elsewhere.
+bool sgemm_linear(Ctx &c, const float *x, int64_t M, int64_t K, int64_t ldx, const Weight &w, int64_t N,
+                  const float *bias, int act, const float *resid, float *y);
 // skinny_linear is y[M,N] = x[M,K]·w[K,N] (+ bias[N]) (+ resid[M,N]) for few rows on one
 // thread, w row-major with row stride ldw (a linear weight stored transposed, or a block of
 // one), x, resid and y with row strides ldx, ldr and ldy. Needs AVX-512 (skinny_available).

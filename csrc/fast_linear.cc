@@ -44,6 +44,9 @@ void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, con
     if (act != kNone) activate(c, static_cast<float *>(y), M * N, act);
     return;
   }
+  if (xt == dt::f32 && yt == dt::f32 &&
+      sgemm_linear(c, static_cast<const float *>(x), M, K, ldx, w, N, bias, act, resid, static_cast<float *>(y)))
+    return;
   std::unique_ptr<Scratch> xs;
   if (w.md.data_type() == dt::bf16 && xt == dt::f32) {  // bf16 weights take bf16 rows
     xs = std::make_unique<Scratch>(*c.pool, M * K * 2);
