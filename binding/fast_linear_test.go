@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The fast path's float32 linear (one thread: our own kernel up to 320 rows on AVX-512 CPUs,
+// The fast path's float32 linear (one thread: our own kernel up to 150 rows on AVX-512 CPUs,
 // oneDNN's sgemm kernels otherwise; two threads: oneDNN's matmul, or its sgemm kernels for
 // 2,048 or more columns or input features) equals ATen's linear within the parity tolerance,
 // over row counts on both sides of the kernel's limits, widths that are and are not multiples

@@ -11,9 +11,11 @@ namespace {
 
 // Up to this many rows, a single-threaded GEMM runs in our own kernels (csrc/fast_skinny*.cc):
 // they stream the weight faster than oneDNN's at few rows (65 -> 90-100 GFLOP/s in float32 at
-// 20 rows) and keep up with it at a few hundred (measured per shape, 1 thread; above these
-// limits oneDNN was as fast or faster).
-constexpr int64_t kOwnRowsF32 = 320, kOwnRowsBF16 = 192;
+// 20 rows). From batch 8's 160 language rows on, oneDNN's sgemm kernels (csrc/fast_sgemm.cc)
+// are the faster in float32: batch 8 at 2 threads, the limit at 320 and at 150 alternated, 400-410
+// -> 394-404 ms in six pairs out of six; batch 4 (80 and 144 rows) gained nothing from them. In
+// bf16, oneDNN was as fast or faster above 192 rows.
+constexpr int64_t kOwnRowsF32 = 150, kOwnRowsBF16 = 192;
 }  // namespace
 
 void linear(Ctx &c, const void *x, dt xt, int64_t M, int64_t K, int64_t ldx, const Weight &w,
